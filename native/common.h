@@ -1,0 +1,89 @@
+// Shared declarations for the torchts addon: libtorch compatibility shims, the tensor handle,
+// per-environment state and the one place where C++ exceptions become JS exceptions.
+#pragma once
+
+// NAPI_VERSION is NAPI_VERSION_EXPERIMENTAL (set in CMakeLists.txt) so that Node runs "basic"
+// finalizers inside GC; see tensor_handle.cc.
+#include <js_native_api.h>
+#include <node_api.h>
+
+#include <ATen/ATen.h>
+#include <torch/version.h>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tts {
+
+using at::Scalar;
+using at::ScalarType;
+using at::Tensor;
+
+// libtorch 1.13 uses c10::optional, 2.x uses std::optional; ATen signatures follow suit.
+#if TORCH_VERSION_MAJOR >= 2
+template <class T>
+using Opt = std::optional<T>;
+#else
+template <class T>
+using Opt = c10::optional<T>;
+#endif
+
+// std/var correction: an int in 1.13, a Scalar in 2.x (an int would pick the `unbiased` overload).
+#if TORCH_VERSION_MAJOR >= 2
+using Correction = Opt<Scalar>;
+#else
+using Correction = Opt<int64_t>;
+#endif
+
+// A JS argument of the wrong kind. Caught in ThrowCurrent and raised as a JS TypeError.
+struct ArgTypeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Per-environment state (main thread, each worker thread, each Jest worker has its own).
+struct EnvData {
+  napi_ref error_ctor = nullptr;  // TorchError class, handed over by lib/native.ts
+  int64_t holders = 0;            // handle objects not yet finalized (keep this struct alive)
+  int64_t live_tensors = 0;       // tensors owned by JS handles, for leak tests
+  int64_t live_bytes = 0;         // bytes reported to V8 for them
+  bool env_gone = false;          // instance data finalized; freed when live_tensors drops to 0
+  std::thread::id thread;         // the JS thread of this environment
+  // References to JS ArrayBuffers whose tensors died on another thread; released on the JS thread.
+  std::mutex pending_mu;
+  std::vector<napi_ref> pending_unrefs;
+  std::atomic<bool> has_pending{false};
+};
+
+EnvData* GetEnvData(napi_env env);
+
+// The holder behind each JS tensor handle (a type-tagged napi external).
+struct TensorHolder {
+  Tensor tensor;
+  int64_t accounted_bytes;  // bytes reported to V8 for this handle
+  EnvData* env_data;
+};
+
+napi_value WrapTensor(napi_env env, Tensor t);  // undefined tensor -> null
+TensorHolder* UnwrapHolder(napi_env env, napi_value v);
+const Tensor& UnwrapTensor(napi_env env, napi_value v);  // throws ArgTypeError / disposed error
+bool IsTensorHandle(napi_env env, napi_value v);
+bool DisposeHandle(napi_env env, napi_value v);  // false if already disposed
+void DrainPendingUnrefs(napi_env env, EnvData* data);
+
+// Translates the exception being handled into a pending JS exception; returns nullptr.
+napi_value ThrowCurrent(napi_env env);
+void ThrowTorchError(napi_env env, const std::string& message, const char* python_type);
+
+// Status check for Node-API calls whose failure means a JS exception is already pending
+// or the argument was of the wrong kind.
+inline void Check(napi_status s, const char* what) {
+  if (s != napi_ok && s != napi_pending_exception) throw ArgTypeError(what);
+  if (s == napi_pending_exception) throw ArgTypeError(what);
+}
+
+}  // namespace tts

@@ -1,0 +1,104 @@
+// JS tensor handles: each is a napi external owning one at::Tensor reference.
+//
+// The module is built with NAPI_EXPERIMENTAL so that Node runs these finalizers inside the
+// garbage collector instead of deferring them to setImmediate: a synchronous loop of a million
+// ops then frees its temporaries as V8 collects them, and resident memory stays flat.
+// Finalizers therefore only touch "basic" Node-API (memory accounting, reference deletion).
+#include "common.h"
+
+namespace tts {
+namespace {
+
+// Distinguishes our handles from any other external or object (checked before every unwrap).
+constexpr napi_type_tag kTensorTag = {0x7a1c6c2b5e0f4d11ULL, 0x9b3e2f6a8c4d7e05ULL};
+
+// Bookkeeping a handle costs besides the tensor's bytes (TensorImpl, storage, holder).
+constexpr int64_t kHandleOverhead = 512;
+
+int64_t AccountedBytes(const Tensor& t) {
+  int64_t bytes = t.numel() * static_cast<int64_t>(t.element_size());
+  // A view never costs more than the storage it looks at (expand() can report huge numel).
+  if (t.has_storage()) bytes = std::min<int64_t>(bytes, static_cast<int64_t>(t.storage().nbytes()));
+  return bytes + kHandleOverhead;
+}
+
+void ReleaseAccounting(node_api_basic_env env, TensorHolder* h) {
+  if (h->accounted_bytes == 0) return;
+  h->env_data->live_tensors--;
+  h->env_data->live_bytes -= h->accounted_bytes;
+  int64_t ignored;
+  napi_adjust_external_memory(env, -h->accounted_bytes, &ignored);
+  h->accounted_bytes = 0;
+}
+
+void FinalizeHolder(node_api_basic_env env, void* data, void* /*hint*/) {
+  auto* h = static_cast<TensorHolder*>(data);
+  EnvData* d = h->env_data;
+  ReleaseAccounting(env, h);
+  delete h;  // may free storage; a from_blob deleter only releases a reference (basic API)
+  if (--d->holders == 0 && d->env_gone) delete d;
+}
+
+}  // namespace
+
+napi_value WrapTensor(napi_env env, Tensor t) {
+  napi_value result;
+  if (!t.defined()) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  EnvData* d = GetEnvData(env);
+  if (d->has_pending.load(std::memory_order_relaxed)) DrainPendingUnrefs(env, d);
+  const int64_t bytes = AccountedBytes(t);
+  auto* h = new TensorHolder{std::move(t), bytes, d};
+  if (napi_create_external(env, h, FinalizeHolder, nullptr, &result) != napi_ok) {
+    delete h;
+    throw std::runtime_error("torchts: could not create a tensor handle");
+  }
+  napi_type_tag_object(env, result, &kTensorTag);
+  d->holders++;
+  d->live_tensors++;
+  d->live_bytes += bytes;
+  int64_t ignored;
+  napi_adjust_external_memory(env, bytes, &ignored);
+  return result;
+}
+
+bool IsTensorHandle(napi_env env, napi_value v) {
+  bool tagged = false;
+  return napi_check_object_type_tag(env, v, &kTensorTag, &tagged) == napi_ok && tagged;
+}
+
+TensorHolder* UnwrapHolder(napi_env env, napi_value v) {
+  if (!IsTensorHandle(env, v)) throw ArgTypeError("expected a Tensor");
+  void* p = nullptr;
+  napi_get_value_external(env, v, &p);
+  return static_cast<TensorHolder*>(p);
+}
+
+const Tensor& UnwrapTensor(napi_env env, napi_value v) {
+  TensorHolder* h = UnwrapHolder(env, v);
+  if (!h->tensor.defined()) throw std::runtime_error("Tensor has been disposed: it can no longer be used");
+  return h->tensor;
+}
+
+// Drops the tensor now; the handle stays (a later use is a clear error) until GC frees it.
+bool DisposeHandle(napi_env env, napi_value v) {
+  TensorHolder* h = UnwrapHolder(env, v);
+  if (!h->tensor.defined()) return false;
+  ReleaseAccounting(env, h);
+  h->tensor.reset();
+  return true;
+}
+
+void DrainPendingUnrefs(napi_env env, EnvData* d) {
+  std::vector<napi_ref> refs;
+  {
+    std::lock_guard<std::mutex> lock(d->pending_mu);
+    refs.swap(d->pending_unrefs);
+    d->has_pending.store(false, std::memory_order_relaxed);
+  }
+  for (napi_ref r : refs) napi_delete_reference(env, r);
+}
+
+}  // namespace tts
