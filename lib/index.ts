@@ -8,9 +8,6 @@
 import { N } from './native';
 import { binary, sub, unary } from './functions';
 
-// Node 20 may lack Symbol.dispose (TypeScript `using`); Node's own polyfill uses this registry symbol.
-(Symbol as { dispose?: symbol }).dispose ??= Symbol.for('nodejs.dispose');
-
 export { Tensor, GradFn } from './tensor';
 export type { Scalar, Dim, Shape, ValuesIndices, ReduceOptions, VarOptions } from './tensor';
 export { TorchError } from './errors';

@@ -6,6 +6,7 @@
  * Method names, argument order and semantics are PyTorch's; Python keyword arguments are a
  * trailing options object (`x.sum(1, { keepdim: true })`).
  */
+import './polyfills';
 import { inspect } from 'util';
 import { N, Handle } from './native';
 import { dtype, dtypeFromCode, bool as boolDtype, float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8 } from './dtype';
@@ -218,11 +219,16 @@ export class Tensor {
   }
 
   set requires_grad(flag: boolean) {
-    this.requires_grad_(flag);
+    if (typeof flag !== 'boolean') throw argError('requires_grad', 'value', 'bool', flag);
+    N.requires_grad_(this._h, flag);
   }
 
   requires_grad_(requires_grad = true): this {
     if (typeof requires_grad !== 'boolean') throw argError('requires_grad_', 'requires_grad', 'bool', requires_grad);
+    // Python checks this before libtorch does, with its own wording.
+    if (requires_grad && !this.dtype.is_floating_point) {
+      throw new TorchError('only Tensors of floating point dtype can require gradients');
+    }
     N.requires_grad_(this._h, requires_grad);
     return this;
   }
@@ -268,7 +274,15 @@ export class Tensor {
 
   /** The value of a one-element tensor: a number (bigint beyond 2^53 for int64) or a boolean. */
   item(): number | boolean | bigint {
-    return N.item(this._h);
+    try {
+      return N.item(this._h);
+    } catch (e) {
+      // Python raises its own error before libtorch's; checked only on the failure path.
+      if (e instanceof TorchError && N.numel(this._h) !== 1) {
+        throw new TorchError('only one element tensors can be converted to Python scalars', 'ValueError');
+      }
+      throw e;
+    }
   }
 
   /** A contiguous CPU copy as a typed array (from any device). int64 -> BigInt64Array,
@@ -849,6 +863,8 @@ export class Tensor {
 
   sum(dim?: Dim | null | (ReduceOptions & { dim?: Dim | null }), opts?: ReduceOptions): Tensor {
     const [d, o] = reduceArgs('sum', dim, opts);
+    // The no-dim overload is a different autograd node (SumBackward0), as in Python.
+    if (d === null && !o.keepdim) return wrap(N.sum_all(this._h, o.dtype?.code ?? null));
     return wrap(N.sum(this._h, d, o.keepdim ?? false, o.dtype?.code ?? null));
   }
   nansum(dim?: Dim | null | (ReduceOptions & { dim?: Dim | null }), opts?: ReduceOptions): Tensor {
@@ -857,6 +873,7 @@ export class Tensor {
   }
   mean(dim?: Dim | null | (ReduceOptions & { dim?: Dim | null }), opts?: ReduceOptions): Tensor {
     const [d, o] = reduceArgs('mean', dim, opts);
+    if (d === null && !o.keepdim) return wrap(N.mean_all(this._h, o.dtype?.code ?? null));
     return wrap(N.mean(this._h, d, o.keepdim ?? false, o.dtype?.code ?? null));
   }
   std(dim?: Dim | null | boolean | (VarOptions & { dim?: Dim | null }), opts?: VarOptions): Tensor {

@@ -15,6 +15,8 @@ void RegisterReductionOps(Registry& r) {
   r.def("sum", +[](const Tensor& t, const Dims_& d, bool keepdim, const Opt<ScalarType>& dtype) {
     return at::sum(t, Dims(d), keepdim, dtype);
   });
+  r.def("sum_all", +[](const Tensor& t, const Opt<ScalarType>& dtype) { return at::sum(t, dtype); });
+  r.def("mean_all", +[](const Tensor& t, const Opt<ScalarType>& dtype) { return at::mean(t, dtype); });
   r.def("mean", +[](const Tensor& t, const Dims_& d, bool keepdim, const Opt<ScalarType>& dtype) {
     return at::mean(t, Dims(d), keepdim, dtype);
   });

@@ -3,6 +3,13 @@
  * deterministically by dispose()/scope(), and the live-tensor counter tracks both.
  */
 import * as torch from '../lib';
+import { gc } from './helpers/gc';
+
+/** Live tensors after collecting garbage from earlier tests, so that counts are exact. */
+function live(): number {
+  gc();
+  return torch.memory().tensors;
+}
 
 const MiB = 1024 * 1024;
 
@@ -28,6 +35,7 @@ test('large tensors are collected without dispose (bytes reported to V8)', () =>
 });
 
 test('dispose releases immediately and updates the counter', () => {
+  gc();
   const start = torch.memory();
   const x = torch.zeros(1000);
   const mid = torch.memory();
@@ -38,41 +46,41 @@ test('dispose releases immediately and updates the counter', () => {
 });
 
 test('Symbol.dispose releases the tensor', () => {
-  const start = torch.memory().tensors;
+  const start = live();
   const x = torch.zeros(10);
   x[Symbol.dispose]();
-  expect(torch.memory().tensors).toBe(start);
+  expect(live()).toBe(start);
 });
 
 describe('scope', () => {
   test('frees everything created inside except the result', () => {
-    const start = torch.memory().tensors;
+    const start = live();
     const y = torch.scope(() => {
       const a = torch.ones(3);
       const b = a.mul(2).add(1);
       return b.sum();
     });
-    expect(torch.memory().tensors - start).toBe(1);
+    expect(live() - start).toBe(1);
     expect(y.item()).toBe(9);
   });
   test('keeps tensors nested in arrays and objects', () => {
-    const start = torch.memory().tensors;
+    const start = live();
     const r = torch.scope(() => {
       const a = torch.ones(2);
       a.add(1);
       return { pair: [a.mul(2), a.mul(3)], name: 'x' };
     });
-    expect(torch.memory().tensors - start).toBe(2);
+    expect(live() - start).toBe(2);
     expect(r.pair[1].tolist()).toEqual([3, 3]);
   });
   test('nested scopes hand results to the outer scope', () => {
-    const start = torch.memory().tensors;
+    const start = live();
     const out = torch.scope(() => {
       const inner = torch.scope(() => torch.ones(2).add(1));
       torch.ones(5);
       return inner.mul(2);
     });
-    expect(torch.memory().tensors - start).toBe(1);
+    expect(live() - start).toBe(1);
     expect(out.tolist()).toEqual([4, 4]);
   });
   test('keep() exempts a tensor', () => {
@@ -84,14 +92,14 @@ describe('scope', () => {
     expect((kept as unknown as torch.Tensor).tolist()).toEqual([1, 1]);
   });
   test('an exception disposes the scope and propagates', () => {
-    const start = torch.memory().tensors;
+    const start = live();
     expect(() =>
       torch.scope(() => {
         torch.ones(3);
         throw new Error('inside');
       }),
     ).toThrow('inside');
-    expect(torch.memory().tensors).toBe(start);
+    expect(live()).toBe(start);
   });
   test('a disposed tensor from a scope is unusable', () => {
     let leaked: torch.Tensor | null = null;

@@ -5,6 +5,7 @@
  */
 import * as torch from '../lib';
 import { expectMatches, OracleCase, PyResult, runPython } from './helpers/oracle';
+import { gc } from './helpers/gc';
 
 type T = torch.Tensor;
 interface Case extends OracleCase {
@@ -143,7 +144,7 @@ const cases: Case[] = [
   { name: 'std default unbiased', ts: () => a.std(), py: 'a.std()', inputs: { a } },
   { name: 'std dim biased', ts: () => a.std(1, { unbiased: false }), py: 'a.std(1, unbiased=False)', inputs: { a } },
   { name: 'var dim keepdim', ts: () => a.var(0, { keepdim: true }), py: 'a.var(0, keepdim=True)', inputs: { a } },
-  { name: 'var correction 0', ts: () => a.var(null, { correction: 0 }), py: 'a.var(correction=0)', inputs: { a } },
+  { name: 'var correction 0', ts: () => a.var(null, { correction: 0 }), py: 'torch.var(a, None, correction=0)', inputs: { a } },
   { name: 'std_mean', ts: () => torch.std_mean(a, 1), py: 'torch.std_mean(a, 1)', inputs: { a } },
   { name: 'prod', ts: () => pos.prod(), py: 'pos.prod()', inputs: { pos } },
   { name: 'prod dim keepdim', ts: () => pos.prod(1, { keepdim: true }), py: 'pos.prod(1, keepdim=True)', inputs: { pos } },
@@ -296,12 +297,14 @@ describe('semantics beyond values', () => {
     expect(torch.tensor(3).tolist()).toBe(3);
   });
   test('typed-array export types', () => {
-    expect(torch.ones(2).toTypedArray()).toBeInstanceOf(Float32Array);
-    expect(torch.ones(2, { dtype: torch.float64 }).toTypedArray()).toBeInstanceOf(Float64Array);
-    expect(torch.ones(2, { dtype: torch.int64 }).toTypedArray()).toBeInstanceOf(BigInt64Array);
-    expect(torch.ones(2, { dtype: torch.int32 }).toTypedArray()).toBeInstanceOf(Int32Array);
-    expect(torch.ones(2, { dtype: torch.bool }).toTypedArray()).toBeInstanceOf(Uint8Array);
-    expect(torch.ones(2, { dtype: torch.float16 }).toTypedArray()).toBeInstanceOf(Float32Array);
+    // Typed arrays made by the addon belong to Node's realm, not Jest's sandbox: compare names.
+    const kind = (t: torch.Tensor) => t.toTypedArray().constructor.name;
+    expect(kind(torch.ones(2))).toBe('Float32Array');
+    expect(kind(torch.ones(2, { dtype: torch.float64 }))).toBe('Float64Array');
+    expect(kind(torch.ones(2, { dtype: torch.int64 }))).toBe('BigInt64Array');
+    expect(kind(torch.ones(2, { dtype: torch.int32 }))).toBe('Int32Array');
+    expect(kind(torch.ones(2, { dtype: torch.bool }))).toBe('Uint8Array');
+    expect(kind(torch.ones(2, { dtype: torch.float16 }))).toBe('Float32Array');
     expect(Array.from(torch.arange(6).view(2, 3).t().toTypedArray())).toEqual([0n, 3n, 1n, 4n, 2n, 5n]);
   });
   test('toTypedArray is a copy; numpy() shares memory', () => {
@@ -338,7 +341,7 @@ describe('semantics beyond values', () => {
       const t = torch.from_numpy(new Float64Array([1, 2, 3, 4]));
       v = t.index('1:3');
     }
-    global.gc?.();
+    gc();
     expect(v.tolist()).toEqual([2, 3]);
   });
   test('properties', () => {
