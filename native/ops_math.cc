@@ -2,6 +2,8 @@
 // Binary ops come in a tensor-tensor and a tensor-scalar form (the `_s` suffix), each with its
 // in-place variant; the TypeScript layer picks the form from the argument's type. In-place ops
 // return nothing: the TypeScript method returns `this`.
+#include <ATen/ScalarOps.h>
+
 #include "registry.h"
 
 namespace tts {
@@ -9,6 +11,15 @@ namespace {
 Opt<c10::string_view> OptView(const Opt<std::string>& s) {
   if (!s.has_value()) return {};
   return c10::string_view(s->data(), s->size());
+}
+
+// Python's argument parser turns a number passed for a Tensor parameter into a 0-dim "wrapped
+// number" tensor (lowest priority in type promotion). add/sub/mul/div take that route in Python,
+// so their autograd nodes are the Tensor overloads' (MulBackward0, not MulBackward1): we do the same.
+Tensor Wrap(const Scalar& s) {
+  Tensor t = c10::scalar_to_tensor(s);
+  t.unsafeGetTensorImpl()->set_wrapped_number(true);
+  return t;
 }
 }  // namespace
 
@@ -27,25 +38,33 @@ Opt<c10::string_view> OptView(const Opt<std::string>& s) {
 void RegisterMathOps(Registry& r) {
   // Arithmetic with alpha.
   r.def("add", +[](const Tensor& a, const Tensor& b, const Scalar& alpha) { return at::add(a, b, alpha); });
-  r.def("add_s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { return at::add(a, b, alpha); });
+  r.def("add_s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { return at::add(a, Wrap(b), alpha); });
   r.def("add_", +[](const Tensor& a, const Tensor& b, const Scalar& alpha) { a.add_(b, alpha); });
-  r.def("add__s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { a.add_(b, alpha); });
+  r.def("add__s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { a.add_(Wrap(b), alpha); });
   r.def("sub", +[](const Tensor& a, const Tensor& b, const Scalar& alpha) { return at::sub(a, b, alpha); });
-  r.def("sub_s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { return at::sub(a, b, alpha); });
+  r.def("sub_s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { return at::sub(a, Wrap(b), alpha); });
   r.def("sub_", +[](const Tensor& a, const Tensor& b, const Scalar& alpha) { a.sub_(b, alpha); });
-  r.def("sub__s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { a.sub_(b, alpha); });
+  r.def("sub__s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { a.sub_(Wrap(b), alpha); });
   r.def("rsub_s", +[](const Tensor& a, const Scalar& b, const Scalar& alpha) { return at::rsub(a, b, alpha); });
-  TTS_BINARY(mul);
+  r.def("mul", +[](const Tensor& a, const Tensor& b) { return at::mul(a, b); });
+  r.def("mul_s", +[](const Tensor& a, const Scalar& b) { return at::mul(a, Wrap(b)); });
+  r.def("mul_", +[](const Tensor& a, const Tensor& b) { a.mul_(b); });
+  r.def("mul__s", +[](const Tensor& a, const Scalar& b) { a.mul_(Wrap(b)); });
+  // Without a rounding mode Python calls div.Tensor (DivBackward0), not div.Tensor_mode.
   r.def("div", +[](const Tensor& a, const Tensor& b, const Opt<std::string>& mode) {
-    return at::div(a, b, OptView(mode));
+    return mode ? at::div(a, b, OptView(mode)) : at::div(a, b);
   });
   r.def("div_s", +[](const Tensor& a, const Scalar& b, const Opt<std::string>& mode) {
-    return at::div(a, b, OptView(mode));
+    return mode ? at::div(a, Wrap(b), OptView(mode)) : at::div(a, Wrap(b));
   });
-  r.def("div_", +[](const Tensor& a, const Tensor& b, const Opt<std::string>& mode) { a.div_(b, OptView(mode)); });
-  r.def("div__s", +[](const Tensor& a, const Scalar& b, const Opt<std::string>& mode) { a.div_(b, OptView(mode)); });
+  r.def("div_", +[](const Tensor& a, const Tensor& b, const Opt<std::string>& mode) {
+    mode ? a.div_(b, OptView(mode)) : a.div_(b);
+  });
+  r.def("div__s", +[](const Tensor& a, const Scalar& b, const Opt<std::string>& mode) {
+    mode ? a.div_(Wrap(b), OptView(mode)) : a.div_(Wrap(b));
+  });
   TTS_BINARY(pow);
-  r.def("pow_sr", +[](const Scalar& a, const Tensor& b) { return at::pow(a, b); });
+  r.def("pow_sr", +[](const Scalar& a, const Tensor& b) { return at::pow(Wrap(a), b); });  // Python's __rpow__
   TTS_BINARY(fmod);
   TTS_BINARY(remainder);
   r.def("remainder_sr", +[](const Scalar& a, const Tensor& b) { return at::remainder(a, b); });

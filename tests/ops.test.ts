@@ -32,6 +32,7 @@ const idx = torch.tensor([2, 0, 1]);
 const sq = torch.randn([4, 4]);
 const bm1 = torch.randn([2, 3, 5]);
 const bm2 = torch.randn([2, 5, 4]);
+const gx = torch.randn([3], { requires_grad: true });
 
 const cases: Case[] = [
   // creation
@@ -242,6 +243,29 @@ const cases: Case[] = [
   { name: 'half() roundtrip', ts: () => a.half().float(), py: 'a.half().float()', inputs: { a } },
   { name: 'bfloat16 roundtrip', ts: () => a.bfloat16().float(), py: 'a.bfloat16().float()', inputs: { a } },
   { name: 'contiguous of transpose', ts: () => a.t().contiguous(), py: 'a.t().contiguous()', inputs: { a } },
+  // autograd node names follow Python's overload choice (wrapped numbers for add/sub/mul/div)
+  { name: 'grad_fn mul scalar', ts: () => gx.mul(2).grad_fn?.name(), py: '(x * 2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn add scalar', ts: () => gx.add(2).grad_fn?.name(), py: '(x + 2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn add alpha', ts: () => gx.add(2, { alpha: 3 }).grad_fn?.name(), py: 'x.add(2, alpha=3).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn sub scalar', ts: () => gx.sub(2).grad_fn?.name(), py: '(x - 2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn rsub', ts: () => gx.rsub(2).grad_fn?.name(), py: '(2 - x).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn div scalar', ts: () => gx.div(2).grad_fn?.name(), py: '(x / 2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn div floor', ts: () => gx.div(2, { rounding_mode: 'floor' }).grad_fn?.name(), py: "x.div(2, rounding_mode='floor').grad_fn.name()", inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn pow scalar', ts: () => gx.pow(2).grad_fn?.name(), py: '(x ** 2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn rpow', ts: () => torch.pow(2, gx).grad_fn?.name(), py: '(2 ** x).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn fmod', ts: () => gx.fmod(2).grad_fn?.name(), py: 'x.fmod(2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn remainder', ts: () => gx.remainder(2).grad_fn?.name(), py: 'x.remainder(2).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn clamp', ts: () => gx.clamp(0).grad_fn?.name(), py: 'x.clamp(0).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn masked_fill', ts: () => gx.masked_fill(gx.gt(0), 0).grad_fn?.name(), py: 'x.masked_fill(x > 0, 0).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn lerp', ts: () => gx.lerp(gx.mul(3), 0.5).grad_fn?.name(), py: 'x.lerp(x * 3, 0.5).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn where', ts: () => (torch.where(gx.gt(0), gx, 0) as torch.Tensor).grad_fn?.name(), py: 'torch.where(x > 0, x, 0.).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn sum', ts: () => gx.sum().grad_fn?.name(), py: 'x.sum().grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn sum dim', ts: () => gx.sum(0).grad_fn?.name(), py: 'x.sum(0).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn mean', ts: () => gx.mean().grad_fn?.name(), py: 'x.mean().grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn index slice', ts: () => gx.index('1:').grad_fn?.name(), py: 'x[1:].grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn view', ts: () => gx.view(3, 1).grad_fn?.name(), py: 'x.view(3, 1).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn max dim', ts: () => gx.max(0).values.grad_fn?.name(), py: 'x.max(0).values.grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
+  { name: 'grad_fn matmul', ts: () => gx.matmul(gx).grad_fn?.name(), py: '(x @ x).grad_fn.name()', inputs: { x: gx }, setup: 'x.requires_grad_()' },
   // printing (repr) of real tensors
   { name: 'repr float 2d', ts: () => String(a), py: 'repr(a)', inputs: { a } },
   { name: 'repr int', ts: () => String(ia), py: 'repr(ia)', inputs: { ia } },
@@ -305,15 +329,15 @@ describe('semantics beyond values', () => {
     expect(kind(torch.ones(2, { dtype: torch.int32 }))).toBe('Int32Array');
     expect(kind(torch.ones(2, { dtype: torch.bool }))).toBe('Uint8Array');
     expect(kind(torch.ones(2, { dtype: torch.float16 }))).toBe('Float32Array');
-    expect(Array.from(torch.arange(6).view(2, 3).t().toTypedArray())).toEqual([0n, 3n, 1n, 4n, 2n, 5n]);
+    expect(Array.from(torch.arange(6).view(2, 3).t().toTypedArray() as BigInt64Array)).toEqual([0n, 3n, 1n, 4n, 2n, 5n]);
   });
   test('toTypedArray is a copy; numpy() shares memory', () => {
     const x = torch.zeros(3);
     const copy = x.toTypedArray();
     const shared = x.numpy();
     x.fill_(2);
-    expect(Array.from(copy)).toEqual([0, 0, 0]);
-    expect(Array.from(shared)).toEqual([2, 2, 2]);
+    expect(Array.from(copy as Float32Array)).toEqual([0, 0, 0]);
+    expect(Array.from(shared as Float32Array)).toEqual([2, 2, 2]);
     shared[1] = 7;
     expect(x.tolist()).toEqual([2, 7, 2]);
   });
