@@ -5,11 +5,18 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as torch from 'torchts';
 
 const REPEATS = 7;
 
+// A full collection before each case, so no case pays for the garbage of the one before.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
 function bench(fn: () => unknown, iters: number): number {
+  gc();
   for (let i = 0; i < Math.max(1, iters / 10); i++) fn();
   const times: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
@@ -40,19 +47,30 @@ function main(): void {
   const data1000 = Array.from({ length: 1000 }, (_, i) => i * 0.5);
   const big = torch.randn(100000);
 
-  const ours: Record<string, number> = {
-    'add 128': bench(() => a128.add(b128), 20000),
-    'add 10k': bench(() => a10k.add(b10k), 20000),
-    'mul 128': bench(() => a128.mul(b128), 20000),
-    'mul 10k': bench(() => a10k.mul(b10k), 20000),
-    'add scalar 128': bench(() => a128.add(1), 20000),
-    view: bench(() => a10k.view(100, 100), 20000),
-    'matmul 64x64': bench(() => m64a.matmul(m64b), 5000),
-    'item()': bench(() => one.item(), 50000),
-    'tensor from 1000-element array': bench(() => torch.tensor(data1000), 5000),
-    'export 100k (copy)': bench(() => big.toTypedArray(), 5000),
-    'export 100k (shared, numpy())': bench(() => big.numpy(), 20000),
+  // Each case's result; the "released" column disposes it right away, as Python's refcounting
+  // frees it, so the two torchts columns bracket the cost of leaving temporaries to the GC.
+  const cases: [string, () => unknown, number][] = [
+    ['add 128', () => a128.add(b128), 20000],
+    ['add 10k', () => a10k.add(b10k), 20000],
+    ['mul 128', () => a128.mul(b128), 20000],
+    ['mul 10k', () => a10k.mul(b10k), 20000],
+    ['add scalar 128', () => a128.add(1), 20000],
+    ['view', () => a10k.view(100, 100), 20000],
+    ['matmul 64x64', () => m64a.matmul(m64b), 5000],
+    ['item()', () => one.item(), 50000],
+    ['tensor from 1000-element array', () => torch.tensor(data1000), 5000],
+    ['export 100k (copy)', () => big.toTypedArray(), 5000],
+    ['export 100k (shared, numpy())', () => big.numpy(), 20000],
+  ];
+  const release = (r: unknown) => {
+    if (r instanceof torch.Tensor) r.dispose();
   };
+  const ours: Record<string, number> = {};
+  const released: Record<string, number> = {};
+  for (const [name, fn, iters] of cases) {
+    ours[name] = bench(fn, iters);
+    released[name] = bench(() => release(fn()), iters);
+  }
 
   const py = findPython();
   let theirs: Record<string, number> = {};
@@ -66,12 +84,14 @@ function main(): void {
   }
 
   console.log(`torchts ${torch.__version__} on libtorch ${torch.__libtorch_version__}, node ${process.version}, ${threads} threads`);
-  console.log('| op | torchts (ns) | PyTorch (ns) | ratio |');
-  console.log('|---|---:|---:|---:|');
-  for (const [name, t] of Object.entries(ours)) {
+  console.log('| op | PyTorch (ns) | torchts, GC-managed (ns) | ratio | torchts, released (ns) | ratio |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  const ratio = (t: number, p: number | undefined) => (p ? (t / p).toFixed(2) : 'n/a');
+  for (const [name] of cases) {
     const p = theirs[name];
-    const ratio = p ? (t / p).toFixed(2) : 'n/a';
-    console.log(`| ${name} | ${t.toFixed(0)} | ${p ? p.toFixed(0) : 'n/a'} | ${ratio} |`);
+    const t = ours[name];
+    const r = released[name];
+    console.log(`| ${name} | ${p ? p.toFixed(0) : 'n/a'} | ${t.toFixed(0)} | ${ratio(t, p)} | ${r.toFixed(0)} | ${ratio(r, p)} |`);
   }
 }
 

@@ -50,7 +50,8 @@ struct EnvData {
   napi_ref error_ctor = nullptr;  // TorchError class, handed over by lib/native.ts
   int64_t holders = 0;            // handle objects not yet finalized (keep this struct alive)
   int64_t live_tensors = 0;       // tensors owned by JS handles, for leak tests
-  int64_t live_bytes = 0;         // bytes reported to V8 for them
+  int64_t live_bytes = 0;         // bytes accounted for them
+  int64_t unreported_bytes = 0;   // accounted but not yet reported to V8 (tensor_handle.cc)
   bool env_gone = false;          // instance data finalized; freed when live_tensors drops to 0
   std::thread::id thread;         // the JS thread of this environment
   // References to JS ArrayBuffers whose tensors died on another thread; released on the JS thread.

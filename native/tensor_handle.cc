@@ -22,12 +22,24 @@ int64_t AccountedBytes(const Tensor& t) {
   return bytes + kHandleOverhead;
 }
 
+// Reports memory to V8 in steps of kAccountingQuantum rather than per tensor: each report can
+// run GC heuristics (an incremental-marking step once over the limit), which is costly per op.
+constexpr int64_t kAccountingQuantum = 256 * 1024;
+
+void Account(node_api_basic_env env, EnvData* d, int64_t delta) {
+  d->unreported_bytes += delta;
+  if (d->unreported_bytes >= kAccountingQuantum || d->unreported_bytes <= -kAccountingQuantum) {
+    int64_t ignored;
+    napi_adjust_external_memory(env, d->unreported_bytes, &ignored);
+    d->unreported_bytes = 0;
+  }
+}
+
 void ReleaseAccounting(node_api_basic_env env, TensorHolder* h) {
   if (h->accounted_bytes == 0) return;
   h->env_data->live_tensors--;
   h->env_data->live_bytes -= h->accounted_bytes;
-  int64_t ignored;
-  napi_adjust_external_memory(env, -h->accounted_bytes, &ignored);
+  Account(env, h->env_data, -h->accounted_bytes);
   h->accounted_bytes = 0;
 }
 
@@ -59,8 +71,7 @@ napi_value WrapTensor(napi_env env, Tensor t) {
   d->holders++;
   d->live_tensors++;
   d->live_bytes += bytes;
-  int64_t ignored;
-  napi_adjust_external_memory(env, bytes, &ignored);
+  Account(env, d, bytes);
   return result;
 }
 
