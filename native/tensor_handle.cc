@@ -24,11 +24,15 @@ int64_t AccountedBytes(const Tensor& t) {
 
 // Reports memory to V8 in steps of kAccountingQuantum rather than per tensor: each report can
 // run GC heuristics (an incremental-marking step once over the limit), which is costly per op.
+// A positive report may start a garbage collection, so it is only made for a growth (delta > 0,
+// from WrapTensor, never inside GC); finalizers run inside GC and only ever report a decrease,
+// which V8 records without running any heuristics.
 constexpr int64_t kAccountingQuantum = 256 * 1024;
 
 void Account(node_api_basic_env env, EnvData* d, int64_t delta) {
   d->unreported_bytes += delta;
-  if (d->unreported_bytes >= kAccountingQuantum || d->unreported_bytes <= -kAccountingQuantum) {
+  const bool flush = delta > 0 ? d->unreported_bytes >= kAccountingQuantum : d->unreported_bytes <= -kAccountingQuantum;
+  if (flush) {
     int64_t ignored;
     napi_adjust_external_memory(env, d->unreported_bytes, &ignored);
     d->unreported_bytes = 0;
