@@ -32,5 +32,8 @@ NAPI_MODULE_INIT() {
   tts::RegisterMathOps(r);
   tts::RegisterShapeOps(r);
   tts::RegisterReductionOps(r);
+  tts::RegisterAutogradOps(r);
+  tts::RegisterNNOps(r);
+  tts::RegisterOptimOps(r);
   return exports;
 }

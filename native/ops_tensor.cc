@@ -288,6 +288,22 @@ void RegisterTensorOps(Registry& r) {
     t.backward(gradient.has_value() ? *gradient : Tensor(), retain_graph, create_graph);
   });
   r.def("detach", +[](const Tensor& t) { return t.detach(); });
+  r.def("data", +[](const Tensor& t) { return t.variable_data(); });
+  r.def("set_data", +[](const Tensor& t, const Tensor& d) { const_cast<Tensor&>(t).set_data(d); });
+
+  // Storage access for serialization: views that share a storage serialize it once.
+  r.def("storage_nbytes", +[](const Tensor& t) { return static_cast<int64_t>(t.storage().nbytes()); });
+  r.def("storage_key", +[](const Tensor& t) {
+    return std::to_string(reinterpret_cast<uintptr_t>(t.storage().unsafeGetStorageImpl()));
+  });
+  // The whole storage as a 1-D tensor of the tensor's dtype (a view; CPU or not).
+  r.def("storage_tensor", +[](const Tensor& t) {
+    const int64_t n = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+    return at::empty({0}, t.options()).set_(t.storage(), 0, {n}, {1});
+  });
+  r.def("as_strided", +[](const Tensor& t, at::IntArrayRef size, at::IntArrayRef stride, int64_t offset) {
+    return t.as_strided(size, stride, offset);
+  });
   r.def("detach_", +[](const Tensor& t) { t.detach_(); });
 }
 

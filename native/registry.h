@@ -69,5 +69,8 @@ void RegisterCreationOps(Registry& r);  // factories and random numbers
 void RegisterMathOps(Registry& r);      // pointwise, comparison, linear algebra
 void RegisterShapeOps(Registry& r);     // views, joins, indexing
 void RegisterReductionOps(Registry& r);
+void RegisterAutogradOps(Registry& r);  // grad mode, autograd.grad, hooks
+void RegisterNNOps(Registry& r);        // nn.functional
+void RegisterOptimOps(Registry& r);     // optimizer steps (one native call per step)
 
 }  // namespace tts

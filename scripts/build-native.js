@@ -20,7 +20,12 @@ function buildNative({ quiet = false } = {}) {
   }
   const env = { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: String(Math.max(1, os.cpus().length)) };
   if (!quiet) console.log(`torchts: building the addon against libtorch ${found.version} (${found.source})`);
-  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: quiet ? 'pipe' : 'inherit' });
+  // Concurrent builds of one tree (several terminals, agents) would corrupt build/: serialize
+  // them with flock(1) where it exists.
+  const lock = path.join(os.tmpdir(), `torchts-build-${Buffer.from(root).toString('hex').slice(-24)}.lock`);
+  const useFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
+  const [cmd, cmdArgs] = useFlock ? ['flock', [lock, process.execPath, ...args]] : [process.execPath, args];
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: quiet ? 'pipe' : 'inherit' });
   if (r.status !== 0) {
     const out = quiet ? `\n${r.stdout}\n${r.stderr}` : '';
     throw new Error(`torchts: native build failed (exit ${r.status}).${out}`);
