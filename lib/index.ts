@@ -38,6 +38,9 @@ export {
   count_nonzero, unique, bincount, multinomial, bernoulli, clone, numel, is_tensor, is_floating_point,
 } from './functions';
 export * as cuda from './cuda';
+export * as nn from './nn';
+export * as autograd from './autograd';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd';
 
 export const {
   neg, abs, exp, exp2, expm1, log, log2, log10, log1p, sqrt, rsqrt, square, sin, cos, tan, asin, acos, atan, sinh,

@@ -256,6 +256,20 @@ export class Tensor {
     N.retain_grad(this._h);
   }
 
+  /**
+   * Calls `hook(grad)` each time the gradient w.r.t. this tensor is computed; a returned Tensor
+   * replaces the gradient. Returns a handle whose `remove()` unregisters the hook.
+   */
+  register_hook(hook: (grad: Tensor) => Tensor | void | undefined | null): { remove(): void } {
+    if (typeof hook !== 'function') throw argError('register_hook', 'hook', 'a function', hook);
+    if (!this.requires_grad) throw new TorchError("cannot register a hook on a tensor that doesn't require gradient");
+    const id: number = N.register_hook(this._h, (g: Handle) => {
+      const r = hook(wrap(g));
+      return r instanceof Tensor ? r._h : undefined;
+    });
+    return { remove: () => N.remove_hook(this._h, id) };
+  }
+
   backward(gradient?: Tensor | null, opts: { retain_graph?: boolean; create_graph?: boolean } = {}): void {
     if (gradient != null) checkTensor('backward', 'gradient', gradient);
     N.backward(this._h, gradient?._h ?? null, opts.retain_graph ?? null, opts.create_graph ?? false);
