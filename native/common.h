@@ -8,7 +8,13 @@
 #include <node_api.h>
 
 #include <ATen/ATen.h>
+// TORCH_VERSION_*: generated as torch/headeronly/version.h since 2.10 (torch/version.h forwards
+// there); 1.13 only has torch/version.h.
+#if __has_include(<torch/headeronly/version.h>)
+#include <torch/headeronly/version.h>
+#else
 #include <torch/version.h>
+#endif
 
 #include <atomic>
 #include <mutex>
@@ -24,8 +30,9 @@ using at::Scalar;
 using at::ScalarType;
 using at::Tensor;
 
-// libtorch 1.13 uses c10::optional, 2.x uses std::optional; ATen signatures follow suit.
-#if TORCH_VERSION_MAJOR >= 2
+// The optional type of ATen signatures: c10's own class up to 2.1, std::optional from 2.2 on
+// (c10::optional became an alias in Nov 2023 and is deprecated since; C10_NODEPRECATED removes it).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
 template <class T>
 using Opt = std::optional<T>;
 #else
@@ -33,7 +40,8 @@ template <class T>
 using Opt = c10::optional<T>;
 #endif
 
-// std/var correction: an int in 1.13, a Scalar in 2.x (an int would pick the `unbiased` overload).
+// std/var correction: `int? correction` in 1.13, `Scalar? correction` from 2.0 on
+// (an int would pick the `unbiased` overload).
 #if TORCH_VERSION_MAJOR >= 2
 using Correction = Opt<Scalar>;
 #else

@@ -8,11 +8,6 @@
 
 namespace tts {
 namespace {
-Opt<c10::string_view> OptView(const Opt<std::string>& s) {
-  if (!s.has_value()) return {};
-  return c10::string_view(s->data(), s->size());
-}
-
 // Python's argument parser turns a number passed for a Tensor parameter into a 0-dim "wrapped
 // number" tensor (lowest priority in type promotion). add/sub/mul/div take that route in Python,
 // so their autograd nodes are the Tensor overloads' (MulBackward0, not MulBackward1): we do the same.
@@ -51,17 +46,19 @@ void RegisterMathOps(Registry& r) {
   r.def("mul_", +[](const Tensor& a, const Tensor& b) { a.mul_(b); });
   r.def("mul__s", +[](const Tensor& a, const Scalar& b) { a.mul_(Wrap(b)); });
   // Without a rounding mode Python calls div.Tensor (DivBackward0), not div.Tensor_mode.
+  // The mode is passed as the std::string itself: the parameter is optional<c10::string_view> in
+  // 1.13, optional<std::string_view> in recent 2.x (c10::string_view is a deprecated alias there).
   r.def("div", +[](const Tensor& a, const Tensor& b, const Opt<std::string>& mode) {
-    return mode ? at::div(a, b, OptView(mode)) : at::div(a, b);
+    return mode ? at::div(a, b, *mode) : at::div(a, b);
   });
   r.def("div_s", +[](const Tensor& a, const Scalar& b, const Opt<std::string>& mode) {
-    return mode ? at::div(a, Wrap(b), OptView(mode)) : at::div(a, Wrap(b));
+    return mode ? at::div(a, Wrap(b), *mode) : at::div(a, Wrap(b));
   });
   r.def("div_", +[](const Tensor& a, const Tensor& b, const Opt<std::string>& mode) {
-    mode ? a.div_(b, OptView(mode)) : a.div_(b);
+    mode ? a.div_(b, *mode) : a.div_(b);
   });
   r.def("div__s", +[](const Tensor& a, const Scalar& b, const Opt<std::string>& mode) {
-    mode ? a.div_(Wrap(b), OptView(mode)) : a.div_(Wrap(b));
+    mode ? a.div_(Wrap(b), *mode) : a.div_(Wrap(b));
   });
   TTS_BINARY(pow);
   r.def("pow_sr", +[](const Scalar& a, const Tensor& b) { return at::pow(Wrap(a), b); });  // Python's __rpow__

@@ -43,6 +43,8 @@ struct From<IndexList> {
           if (sub_array) {
             napi_value parts[3];
             for (uint32_t k = 0; k < 3; k++) napi_get_element(env, e, k, &parts[k]);
+            // Slice takes optional<int64_t> in 1.13 and optional<SymInt> in 2.x; an Opt<int64_t>
+            // converts to either (SymInt's int64_t constructor is implicit).
             out.items.emplace_back(Slice(From<Opt<int64_t>>::Get(env, parts[0]), From<Opt<int64_t>>::Get(env, parts[1]),
                                          From<Opt<int64_t>>::Get(env, parts[2])));
             break;
