@@ -8,10 +8,42 @@
 #include <c10/util/Exception.h>
 
 namespace tts {
+namespace {
+
+// Python rewrites ATen type names in error messages (torch/csrc/Exceptions.cpp processErrorMsg):
+// "CPUFloatType" reads "torch.FloatTensor". Longer names first: "SparseCPUFloatType" contains
+// "CPUFloatType".
+std::string ProcessErrorMsg(std::string msg) {
+  static const char* kTypes[] = {"Byte", "Char", "Double", "Float", "Int", "Long", "Short", "Half"};
+  struct Prefix {
+    const char* aten;
+    const char* python;
+  };
+  static const Prefix kPrefixes[] = {
+      {"Variable[SparseCUDA", "torch.cuda.sparse."}, {"Variable[SparseCPU", "torch.sparse."},
+      {"Variable[CUDA", "torch.cuda."},              {"Variable[CPU", "torch."},
+      {"SparseCUDA", "torch.cuda.sparse."},          {"SparseCPU", "torch.sparse."},
+      {"CUDA", "torch.cuda."},                       {"CPU", "torch."},
+  };
+  if (msg.find("Type") == std::string::npos) return msg;
+  for (const Prefix& p : kPrefixes) {
+    const bool variable = std::string(p.aten).rfind("Variable[", 0) == 0;
+    for (const char* t : kTypes) {
+      const std::string from = std::string(p.aten) + t + "Type" + (variable ? "]" : "");
+      const std::string to = std::string(p.python) + t + "Tensor";
+      for (size_t pos = msg.find(from); pos != std::string::npos; pos = msg.find(from, pos + to.size()))
+        msg.replace(pos, from.size(), to);
+    }
+  }
+  return msg;
+}
+
+}  // namespace
 
 void ThrowTorchError(napi_env env, const std::string& message, const char* python_type) {
   napi_value msg, type, error = nullptr;
-  napi_create_string_utf8(env, message.data(), message.size(), &msg);
+  const std::string text = ProcessErrorMsg(message);
+  napi_create_string_utf8(env, text.data(), text.size(), &msg);
   napi_create_string_utf8(env, python_type, NAPI_AUTO_LENGTH, &type);
   EnvData* d = GetEnvData(env);
   napi_value ctor = nullptr;

@@ -5,6 +5,7 @@
  */
 import * as torch from '../lib';
 import { N } from '../lib/native';
+import * as F from '../lib/nn/functional';
 import { OracleCase, PyResult, runPython } from './helpers/oracle';
 
 const a = torch.randn([3, 4]);
@@ -42,6 +43,7 @@ const libtorchErrors: ErrCase[] = [
   { name: 'squeeze dim out of range', ts: () => a.squeeze(3), py: 'a.squeeze(3)', inputs: { a } },
   { name: 'reshape size', ts: () => a.reshape([5, -1]), py: 'a.reshape(5, -1)', inputs: { a } },
   { name: 'gather index dims', ts: () => a.gather(1, torch.tensor([0, 1])), py: 'a.gather(1, torch.tensor([0, 1]))', inputs: { a } },
+  { name: 'ATen type names printed as Python does', ts: () => F.embedding(torch.tensor([0.5]), a), py: 'torch.nn.functional.embedding(torch.tensor([0.5]), a)', inputs: { a } },
   { name: 'randint empty range', ts: () => torch.randint(5, 5, [2]), py: 'torch.randint(5, 5, (2,))' },
 ];
 
