@@ -39,6 +39,7 @@ export {
 } from './functions';
 export * as cuda from './cuda';
 export * as nn from './nn';
+export * as optim from './optim';
 export * as autograd from './autograd';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd';
 
