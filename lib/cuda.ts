@@ -17,3 +17,6 @@ export function manual_seed(seed: number): void {
 export function manual_seed_all(seed: number): void {
   N.cuda_manual_seed_all(seed);
 }
+
+/** torch.cuda.amp: autocast on CUDA and the CUDA GradScaler. */
+export * as amp from './cuda_amp';

@@ -35,5 +35,7 @@ NAPI_MODULE_INIT() {
   tts::RegisterAutogradOps(r);
   tts::RegisterNNOps(r);
   tts::RegisterOptimOps(r);
+  tts::RegisterAmpOps(r);
+  tts::RegisterInitOps(r);
   return exports;
 }

@@ -72,5 +72,7 @@ void RegisterReductionOps(Registry& r);
 void RegisterAutogradOps(Registry& r);  // grad mode, autograd.grad, hooks
 void RegisterNNOps(Registry& r);        // nn.functional
 void RegisterOptimOps(Registry& r);     // optimizer steps (one native call per step)
+void RegisterAmpOps(Registry& r);       // autocast, GradScaler helpers
+void RegisterInitOps(Registry& r);      // nn.init helpers (erfinv_, linalg_qr, diag)
 
 }  // namespace tts
