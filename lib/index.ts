@@ -42,6 +42,8 @@ export * as nn from './nn';
 export * as optim from './optim';
 export * as amp from './amp';
 export { autocast, is_autocast_enabled } from './amp';
+export { save, load, safetensors } from './serialization';
+export type { LoadOptions, MapLocation } from './serialization';
 export * as autograd from './autograd';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from './autograd';
 
