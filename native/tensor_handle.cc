@@ -80,6 +80,10 @@ napi_value WrapTensor(napi_env env, Tensor t) {
 }
 
 bool IsTensorHandle(napi_env env, napi_value v) {
+  // Only objects and externals can carry a tag. Asking about a primitive would run ToObject, which
+  // throws for null/undefined and leaves that exception pending in the environment.
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || (type != napi_external && type != napi_object)) return false;
   bool tagged = false;
   return napi_check_object_type_tag(env, v, &kTensorTag, &tagged) == napi_ok && tagged;
 }

@@ -169,6 +169,18 @@ describe('grad mode', () => {
     expect((err as Error).message).toBe('from hook');
     hk.remove();
   });
+  test('an observing hook (returning nothing) leaves the gradient unchanged', () => {
+    const x = torch.ones(3, { requires_grad: true });
+    const y = x.mul(3);
+    const seen: number[][] = [];
+    y.register_hook((g) => {
+      seen.push(g.tolist() as number[]);
+    });
+    x.register_hook(() => undefined);
+    y.sum().backward();
+    expect(seen).toEqual([[1, 1, 1]]);
+    expect(x.grad?.tolist()).toEqual([3, 3, 3]);
+  });
   test('removed hooks no longer run', () => {
     const x = torch.ones(2, { requires_grad: true });
     let calls = 0;

@@ -130,6 +130,8 @@ describe('other bad input', () => {
       expect(name(() => N.add(bad, a._h, 1))).toBe('TypeError');
       expect(name(() => N.shape(bad))).toBe('TypeError');
     }
+    // null/undefined must not reach ToObject (that would leave a pending V8 exception behind).
+    for (const bad of [null, undefined]) expect((thrown(() => N.shape(bad)) as Error).message).toBe('expected a Tensor');
     const fake = new (torch.Tensor as unknown as new (h: unknown) => torch.Tensor)({});
     expect(name(() => fake.sum())).toBe('TypeError');
     expect(thrown(() => N.zeros([2, -1], 0))).toBeInstanceOf(torch.TorchError);

@@ -4,7 +4,7 @@
  * Uses modules built from Parameters only, mirrored in Python.
  */
 import * as torch from '../lib';
-import { runPython } from './helpers/oracle';
+import { expectMatches, runPython } from './helpers/oracle';
 
 const { nn } = torch;
 type T = torch.Tensor;
@@ -258,6 +258,46 @@ describe('modes, hooks, grads and conversion', () => {
   test('modules built inside a scope keep their parameters and buffers', () => {
     const net = torch.scope(() => new Net());
     expect(net(torch.ones(1, 4)).shape).toEqual([1, 2]);
+  });
+  test('full backward hooks see grad_input / grad_output like Python and can replace grad_input', () => {
+    torch.manual_seed(4);
+    const lin = new torch.nn.Linear(3, 2);
+    const x = torch.randn([4, 3], { requires_grad: true });
+    const seen: { gi: (T | null)[]; go: (T | null)[] }[] = [];
+    const h = lin.register_full_backward_hook((_m, gi, go) => {
+      seen.push({ gi, go });
+      return [(gi[0] as T).mul(2)];
+    });
+    lin(x).pow(2).sum().backward();
+    h.remove();
+    const r = runPython([
+      {
+        setup: `lin = torch.nn.Linear(3, 2)
+lin.load_state_dict({'weight': w, 'bias': b})
+x = x0.clone().requires_grad_()
+seen = []
+def hook(m, gi, go):
+    seen.append((gi[0].clone(), go[0].clone()))
+    return (gi[0] * 2,)
+lin.register_full_backward_hook(hook)
+lin(x).pow(2).sum().backward()`,
+        py: '[seen[0][0], seen[0][1], x.grad, len(seen)]',
+        inputs: { w: lin.weight.detach(), b: (lin.bias as T).detach(), x0: x.detach() },
+      },
+    ])[0];
+    if (r.kind !== 'list') throw new Error(JSON.stringify(r));
+    expect(seen.length).toBe(1);
+    expectMatches(seen[0].gi[0], r.items[0]);
+    expectMatches(seen[0].go[0], r.items[1]);
+    expectMatches(x.grad, r.items[2]);
+    expectMatches(seen.length, r.items[3]);
+  });
+  test('registration errors are Python\'s KeyErrors', () => {
+    const m = new nn.Module();
+    expect(thrownMessage(() => m.add_module('train', new Affine(1, 1)))).toBe('KeyError: "attribute \'train\' already exists"');
+    expect(thrownMessage(() => m.add_module('a.b', new Affine(1, 1)))).toBe('KeyError: \'module name can\\\'t contain ".", got: a.b\'');
+    expect(thrownMessage(() => m.register_buffer('x.y', null))).toBe('KeyError: \'buffer name can\\\'t contain "."\'');
+    expect([...new Net()._modules.keys()]).toEqual(['block', 'head']);
   });
   test('a Module without forward raises NotImplementedError', () => {
     const m = new nn.Module();

@@ -21,7 +21,7 @@ import { argError, TorchError, typeName } from '../../errors';
 import { N } from '../../native';
 import { keep } from '../../scope';
 import { Tensor } from '../../tensor';
-import { no_grad } from '../../autograd';
+import { is_grad_enabled, no_grad } from '../../autograd';
 import { Parameter } from '../parameter';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +44,12 @@ export interface IncompatibleKeys {
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | unknown | void;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown | void;
+/** hook(module, grad_input, grad_output): may return replacement grad_input. */
+export type BackwardHook = (
+  module: Module,
+  grad_input: (Tensor | null)[],
+  grad_output: (Tensor | null)[],
+) => (Tensor | null)[] | void | undefined | null;
 
 /** Handle returned by register_*_hook: `handle.remove()`. */
 export class RemovableHandle {
@@ -63,6 +69,7 @@ interface ModuleState {
   modules: Map<string, Module | null>;
   forwardPreHooks: Map<number, ForwardPreHook>;
   forwardHooks: Map<number, ForwardHook>;
+  backwardHooks: Map<number, BackwardHook>;
 }
 
 const STATE = Symbol('torchts.module.state');
@@ -132,6 +139,12 @@ const handler: ProxyHandler<Module> = {
   },
 };
 
+/** Python's `str(KeyError(msg))`: the repr of the message, quotes included. */
+export function keyErrorMessage(msg: string): string {
+  if (msg.includes("'") && !msg.includes('"')) return `"${msg}"`;
+  return `'${msg.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 function addindent(s: string, numSpaces: number): string {
   const lines = s.split('\n');
   if (lines.length === 1) return s;
@@ -169,6 +182,7 @@ export class Module<F extends AnyForward = AnyForward> {
       modules: new Map(),
       forwardPreHooks: new Map(),
       forwardHooks: new Map(),
+      backwardHooks: new Map(),
     };
     Object.defineProperty(call, STATE, { value: state });
     Object.defineProperty(call, 'training', { value: true, writable: true, enumerable: false, configurable: true });
@@ -189,12 +203,75 @@ export class Module<F extends AnyForward = AnyForward> {
       const r = hook(this, input);
       if (r !== undefined && r !== null) input = Array.isArray(r) ? r : [r];
     }
+    const backward = s.backwardHooks.size > 0 && is_grad_enabled();
+    if (backward) input = input.map((a) => (a instanceof Tensor && a.requires_grad ? a.view_as(a) : a));
     let out = (this.forward as (...a: unknown[]) => unknown)(...input);
     for (const hook of s.forwardHooks.values()) {
       const r = hook(this, input, out);
       if (r !== undefined && r !== null) out = r;
     }
+    if (backward) this.attachBackwardHooks(input, out);
     return out;
+  }
+
+  /**
+   * Full backward hooks (PyTorch's BackwardHook): the inputs went through an identity view, so
+   * their gradients are this module's own; once the output gradients and then all input
+   * gradients are known, the hooks run with (grad_input, grad_output). A hook's replacement
+   * grad_input applies to the input whose gradient arrives last (all of it for a one-input module).
+   */
+  private attachBackwardHooks(input: unknown[], out: unknown): void {
+    const hooks = [...stateOf(this).backwardHooks.values()];
+    const outs = (out instanceof Tensor ? [out] : Array.isArray(out) ? out : []).filter(
+      (t): t is Tensor => t instanceof Tensor && t.requires_grad,
+    );
+    const gradOutputs: (Tensor | null)[] = outs.map(() => null);
+    const ins = input.map((a) => (a instanceof Tensor && a.requires_grad ? a : null));
+    const gradInputs: (Tensor | null)[] = input.map(() => null);
+    let pendingOut = outs.length;
+    let pendingIn = ins.filter((t) => t !== null).length;
+    const run = (): (Tensor | null)[] | null => {
+      let replacement: (Tensor | null)[] | null = null;
+      for (const h of hooks) {
+        const r = h(this, replacement ?? gradInputs, gradOutputs);
+        if (r) replacement = r;
+      }
+      return replacement;
+    };
+    outs.forEach((t, i) =>
+      t.register_hook((g) => {
+        gradOutputs[i] = g;
+        if (--pendingOut === 0 && pendingIn === 0) run();
+      }),
+    );
+    ins.forEach((t, i) => {
+      if (!t) return;
+      t.register_hook((g) => {
+        gradInputs[i] = g;
+        if (--pendingIn > 0) return undefined;
+        const r = run();
+        return r ? (r[i] ?? undefined) : undefined;
+      });
+    });
+  }
+
+  register_full_backward_hook(hook: BackwardHook): RemovableHandle {
+    if (typeof hook !== 'function') throw argError('register_full_backward_hook', 'hook', 'a function', hook);
+    const s = stateOf(this);
+    const h = new RemovableHandle(s.backwardHooks as Map<number, unknown>);
+    s.backwardHooks.set(h.id, hook);
+    return h;
+  }
+
+  /** Python's `_modules`, `_parameters`, `_buffers` (read-only views of the registries). */
+  get _modules(): ReadonlyMap<string, Module | null> {
+    return stateOf(this).modules;
+  }
+  get _parameters(): ReadonlyMap<string, Parameter | null> {
+    return stateOf(this).parameters;
+  }
+  get _buffers(): ReadonlyMap<string, Tensor | null> {
+    return stateOf(this).buffers;
   }
 
   register_forward_pre_hook(hook: ForwardPreHook): RemovableHandle {
@@ -215,10 +292,10 @@ export class Module<F extends AnyForward = AnyForward> {
 
   register_buffer(name: string, tensor: Tensor | null, persistent = true): void {
     if (typeof name !== 'string') throw argError('register_buffer', 'name', 'str', name);
-    if (name.includes('.')) throw new TorchError('buffer name can\'t contain "."', 'KeyError');
-    if (name === '') throw new TorchError('buffer name can\'t be empty string ""', 'KeyError');
+    if (name.includes('.')) throw new TorchError(keyErrorMessage('buffer name can\'t contain "."'), 'KeyError');
+    if (name === '') throw new TorchError(keyErrorMessage('buffer name can\'t be empty string ""'), 'KeyError');
     const s = stateOf(this);
-    if (name in this && !s.buffers.has(name)) throw new TorchError(`attribute '${name}' already exists`, 'KeyError');
+    if (name in this && !s.buffers.has(name)) throw new TorchError(keyErrorMessage(`attribute '${name}' already exists`), 'KeyError');
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(`cannot assign '${torchTypename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
@@ -231,8 +308,8 @@ export class Module<F extends AnyForward = AnyForward> {
 
   register_parameter(name: string, param: Parameter | null): void {
     if (typeof name !== 'string') throw argError('register_parameter', 'name', 'str', name);
-    if (name.includes('.')) throw new TorchError('parameter name can\'t contain "."', 'KeyError');
-    if (name === '') throw new TorchError('parameter name can\'t be empty string ""', 'KeyError');
+    if (name.includes('.')) throw new TorchError(keyErrorMessage('parameter name can\'t contain "."'), 'KeyError');
+    if (name === '') throw new TorchError(keyErrorMessage('parameter name can\'t be empty string ""'), 'KeyError');
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError(`cannot assign '${torchTypename(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
@@ -243,8 +320,11 @@ export class Module<F extends AnyForward = AnyForward> {
   add_module(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${typeName(module)} is not a Module subclass`);
     if (typeof name !== 'string') throw argError('add_module', 'name', 'str', name);
-    if (name.includes('.')) throw new TorchError(`module name can't contain ".", got: ${name}`, 'KeyError');
-    if (name === '') throw new TorchError('module name can\'t be empty string ""', 'KeyError');
+    if (name in this && !stateOf(this).modules.has(name)) {
+      throw new TorchError(keyErrorMessage(`attribute '${name}' already exists`), 'KeyError');
+    }
+    if (name.includes('.')) throw new TorchError(keyErrorMessage(`module name can't contain ".", got: ${name}`), 'KeyError');
+    if (name === '') throw new TorchError(keyErrorMessage('module name can\'t be empty string ""'), 'KeyError');
     (this as unknown as Record<string, unknown>)[name] = module;
     if (module === null) stateOf(this).modules.set(name, null);
   }
