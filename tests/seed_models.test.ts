@@ -5,6 +5,8 @@
  * data are compared through per-tensor checksums and strided samples instead of shipping
  * millions of floats between processes.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { runPython } from './helpers/oracle';
@@ -146,4 +148,63 @@ describe('ResNet18 (CIFAR)', () => {
     losses.forEach((l, i) => expect(Math.abs(l - py.resLosses[i])).toBeLessThan(1e-4));
     compareChecksums(checksums(model), py.resTrained, 1e-4, 1e-4);
   }, 120_000);
+});
+
+describe('checkpoints both ways', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchts-ckpt-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('Python torch.save(state_dict) -> torchts load_state_dict gives Python\'s outputs', () => {
+    const file = path.join(dir, 'py_cnn.pt');
+    torch.manual_seed(21);
+    const x = torch.randn(2, 3, 32, 32);
+    const r = runPython([
+      {
+        setup: `${pySetup()}
+torch.manual_seed(3)
+m = SimpleCNN()
+m.train()
+m(torch.randn(4, 3, 32, 32))  # move the BatchNorm running statistics off their initial values
+m.eval()
+torch.save(m.state_dict(), ${JSON.stringify(file)})
+out = m(x)`,
+        py: 'out',
+        inputs: { x },
+      },
+    ]);
+    const model = new SimpleCNN();
+    model.load_state_dict(torch.load(file) as Record<string, torch.Tensor>);
+    model.eval();
+    const out = torch.no_grad(() => model(x));
+    if (r[0].kind !== 'tensor') throw new Error(JSON.stringify(r[0]));
+    const expected = torch.tensor(r[0].data as number[], { dtype: torch.float32 }).view(r[0].shape);
+    expect(out.allclose(expected, { rtol: 1e-5, atol: 1e-5 })).toBe(true);
+  });
+
+  test('torchts torch.save(state_dict) -> Python torch.load(weights_only=True) gives torchts\'s outputs', () => {
+    const file = path.join(dir, 'ts_cnn.pt');
+    torch.manual_seed(4);
+    const model = new SimpleCNN();
+    model.train();
+    model(torch.randn(4, 3, 32, 32));
+    model.eval();
+    torch.save(model.state_dict(), file);
+    const x = torch.randn(2, 3, 32, 32);
+    const out = torch.no_grad(() => model(x));
+    const r = runPython([
+      {
+        setup: `${pySetup()}
+m = SimpleCNN()
+m.load_state_dict(torch.load(${JSON.stringify(file)}, weights_only=True))
+m.eval()
+with torch.no_grad():
+    out = m(x)`,
+        py: 'out',
+        inputs: { x },
+      },
+    ]);
+    if (r[0].kind !== 'tensor') throw new Error(JSON.stringify(r[0]));
+    const expected = torch.tensor(r[0].data as number[], { dtype: torch.float32 }).view(r[0].shape);
+    expect(out.allclose(expected, { rtol: 1e-5, atol: 1e-5 })).toBe(true);
+  });
 });
