@@ -83,6 +83,9 @@ const Tensor& UnwrapTensor(napi_env env, napi_value v);  // throws ArgTypeError 
 bool IsTensorHandle(napi_env env, napi_value v);
 bool DisposeHandle(napi_env env, napi_value v);  // false if already disposed
 void DrainPendingUnrefs(napi_env env, EnvData* data);
+// Deletes a reference now when on the environment's JS thread, else queues it for that thread
+// (libtorch may free storages and hooks on its own threads). Safe inside GC finalizers.
+void ReleaseReference(napi_env env, EnvData* data, napi_ref ref);
 
 // Translates the exception being handled into a pending JS exception; returns nullptr.
 napi_value ThrowCurrent(napi_env env);

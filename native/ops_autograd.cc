@@ -15,15 +15,7 @@ struct JsHook {
   napi_env env;
   napi_ref fn;
   EnvData* data;
-  ~JsHook() {
-    if (std::this_thread::get_id() == data->thread) {
-      napi_delete_reference(env, fn);
-    } else {
-      std::lock_guard<std::mutex> lock(data->pending_mu);
-      data->pending_unrefs.push_back(fn);
-      data->has_pending.store(true, std::memory_order_relaxed);
-    }
-  }
+  ~JsHook() { ReleaseReference(env, data, fn); }
 };
 
 // A JS exception thrown by a hook: it stays pending in JS and unwinds the engine as this.

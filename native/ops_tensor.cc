@@ -102,13 +102,7 @@ struct BufferKeepAlive {
 
 void ReleaseKeepAlive(void* ctx) {
   auto* ka = static_cast<BufferKeepAlive*>(ctx);
-  if (std::this_thread::get_id() == ka->data->thread) {
-    napi_delete_reference(ka->env, ka->ref);
-  } else {
-    std::lock_guard<std::mutex> lock(ka->data->pending_mu);
-    ka->data->pending_unrefs.push_back(ka->ref);
-    ka->data->has_pending.store(true, std::memory_order_relaxed);
-  }
+  ReleaseReference(ka->env, ka->data, ka->ref);
   delete ka;
 }
 

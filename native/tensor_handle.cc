@@ -110,6 +110,16 @@ bool DisposeHandle(napi_env env, napi_value v) {
   return true;
 }
 
+void ReleaseReference(napi_env env, EnvData* d, napi_ref ref) {
+  if (std::this_thread::get_id() == d->thread) {
+    napi_delete_reference(env, ref);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(d->pending_mu);
+  d->pending_unrefs.push_back(ref);
+  d->has_pending.store(true, std::memory_order_relaxed);
+}
+
 void DrainPendingUnrefs(napi_env env, EnvData* d) {
   std::vector<napi_ref> refs;
   {
