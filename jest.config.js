@@ -3,7 +3,7 @@ module.exports = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
-  moduleNameMapper: { '^torchts$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^torchts$': '<rootDir>/lib/index.ts', '^torchts/vision$': '<rootDir>/lib/vision/index.ts' },
   maxWorkers: 2,
   testTimeout: 120000,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },

@@ -1,0 +1,2 @@
+/** torchts/vision: the torchvision mirror (datasets, transforms, models, utils). */
+export {};
