@@ -37,5 +37,7 @@ NAPI_MODULE_INIT() {
   tts::RegisterOptimOps(r);
   tts::RegisterAmpOps(r);
   tts::RegisterInitOps(r);
+  tts::RegisterDataOps(r);
+  tts::RegisterVisionOps(r);
   return exports;
 }

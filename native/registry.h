@@ -74,5 +74,7 @@ void RegisterNNOps(Registry& r);        // nn.functional
 void RegisterOptimOps(Registry& r);     // optimizer steps (one native call per step)
 void RegisterAmpOps(Registry& r);       // autocast, GradScaler helpers
 void RegisterInitOps(Registry& r);      // nn.init helpers (erfinv_, linalg_qr, diag)
+void RegisterDataOps(Registry& r);      // torch.Generator, torch.utils.data
+void RegisterVisionOps(Registry& r);    // torchvision transforms and image ops
 
 }  // namespace tts
