@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as torch from 'torchts';
-import { SimpleCNN } from '../examples/models';
+import { SimpleCNN } from '../lib/vision/models/cifar';
 
 const BATCHES = (process.env.BATCHES ?? '1,32,128').split(',').map(Number);
 const STEPS = Number(process.env.STEPS ?? 15);

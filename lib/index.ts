@@ -37,6 +37,9 @@ export {
   prod, max, min, amax, amin, argmax, argmin, all, any, norm, logsumexp, cumsum, cumprod, topk, sort, argsort,
   count_nonzero, unique, bincount, multinomial, bernoulli, clone, numel, is_tensor, is_floating_point,
 } from './functions';
+export { Generator, default_generator, get_rng_state, set_rng_state } from './generator';
+export type { Seed } from './generator';
+export * as utils from './utils';
 export * as cuda from './cuda';
 export * as nn from './nn';
 export * as optim from './optim';

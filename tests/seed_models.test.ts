@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as torch from '../lib';
 import { runPython } from './helpers/oracle';
-import { ResNet18, SimpleCNN } from '../examples/models';
+import { ResNet18, SimpleCNN } from '../lib/vision/models/cifar';
 
 type Checksums = Record<string, number[]>;
 

@@ -1,0 +1,63 @@
+/**
+ * torchvision.datasets.FakeData: item i is `torch.manual_seed(i + random_offset)`, then
+ * `img = torch.randn(*image_size)` and `target = torch.randint(0, num_classes, (1,))[0]`, and the
+ * image goes through ToPILImage (`mul(255).byte()`, CHW → HWC). Same seeds and same libtorch
+ * give the same images and targets as Python.
+ *
+ * Without a transform an item's image is the PIL image's pixels as a uint8 tensor: H×W for one
+ * channel ("L"), H×W×C otherwise. The global generator is restored afterwards, as torchvision
+ * does with get_rng_state / set_rng_state.
+ */
+import * as torch from '../../index';
+import { int64, Tensor, TorchError } from '../../index';
+import { VisionDataset, VisionDatasetOptions } from './vision';
+
+export interface FakeDataOptions extends VisionDatasetOptions<Tensor, number> {
+  size?: number;
+  image_size?: [number, number, number];
+  num_classes?: number;
+  random_offset?: number;
+}
+
+/** torchvision's to_pil_image for a float CHW tensor, returning the PIL image's pixels. */
+function toPilPixels(img: Tensor): Tensor {
+  const hwc = img.mul(255).byte().permute(1, 2, 0).contiguous();
+  return hwc.shape[2] === 1 ? hwc.squeeze(2) : hwc;
+}
+
+export class FakeData extends VisionDataset<Tensor, number> {
+  readonly size: number;
+  readonly num_classes: number;
+  readonly image_size: [number, number, number];
+  readonly random_offset: number;
+
+  constructor(opts: FakeDataOptions = {}) {
+    super('', opts);
+    this.size = opts.size ?? 1000;
+    this.num_classes = opts.num_classes ?? 10;
+    this.image_size = opts.image_size ?? [3, 224, 224];
+    this.random_offset = opts.random_offset ?? 0;
+    const channels = this.image_size[0];
+    if (this.image_size.length !== 3 || channels < 1 || channels > 4) {
+      const got = this.image_size.join(', ');
+      throw new TorchError(`FakeData: image_size must be (C, H, W) with 1 to 4 channels, got (${got})`, 'ValueError');
+    }
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** torchvision seeds a negative index as is (index + random_offset); here it counts from the end, as in lists. */
+  protected rawItem(index: number): [Tensor, number] {
+    const saved = torch.get_rng_state();
+    try {
+      torch.manual_seed(index + this.random_offset);
+      const img = torch.randn([...this.image_size]);
+      const target = Number(torch.randint(0, this.num_classes, [1], { dtype: int64 }).item());
+      return [toPilPixels(img), target];
+    } finally {
+      torch.set_rng_state(saved);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** torchvision.datasets. Images without a transform are uint8 HWC tensors (see vision.ts). */
+export { VisionDataset } from './vision';
+export type { Transform, VisionDatasetOptions } from './vision';
+export { MNIST, FashionMNIST, read_sn3_pascalvincent_tensor, read_image_file, read_label_file } from './mnist';
+export type { MNISTOptions } from './mnist';
+export { CIFAR10, CIFAR100 } from './cifar';
+export type { CIFAROptions } from './cifar';
+export {
+  DatasetFolder, ImageFolder, IMG_EXTENSIONS, find_classes, make_dataset, has_file_allowed_extension, is_image_file,
+} from './folder';
+export type { DatasetFolderOptions, ImageFolderOptions } from './folder';
+export { FakeData } from './fakedata';
+export type { FakeDataOptions } from './fakedata';
+export { default_loader, pil_loader, decodeImage } from './image';
+export * as utils from './utils';

@@ -1,0 +1,83 @@
+/**
+ * torchvision.datasets.VisionDataset: root, transform / target_transform (or a joint
+ * `transforms`), and Python's `__len__` / `__getitem__` spelled both ways (`length` and
+ * `getitem(i)` for JS, `__len__()` and `__getitem__(i)` for code ported from Python).
+ *
+ * Images: torchts has no PIL. Where torchvision hands a PIL image to `transform`, these datasets
+ * hand a uint8 CPU tensor in HWC layout (H×W for one-channel "L" images such as MNIST, H×W×3 for
+ * RGB). torchts' transforms (ToTensor, ...) accept such tensors as they accept PIL images.
+ */
+import * as os from 'os';
+import { TorchError } from '../../errors';
+
+export type Transform<I = unknown, O = unknown> = (input: I) => O;
+
+export interface VisionDatasetOptions<I, T> {
+  transform?: Transform<I> | null;
+  target_transform?: Transform<T> | null;
+  /** Takes (image, target) and returns both; exclusive with transform / target_transform. */
+  transforms?: ((image: I, target: T) => [unknown, unknown]) | null;
+}
+
+function expanduser(p: string): string {
+  return p === '~' || p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
+}
+
+export abstract class VisionDataset<I = unknown, T = unknown> {
+  readonly root: string;
+  transform: Transform<I> | null;
+  target_transform: Transform<T> | null;
+  transforms: ((image: I, target: T) => [unknown, unknown]) | null;
+
+  constructor(root: string, opts: VisionDatasetOptions<I, T> = {}) {
+    this.root = expanduser(root);
+    const hasSeparate = opts.transform != null || opts.target_transform != null;
+    if (opts.transforms != null && hasSeparate) {
+      throw new TorchError('Only transforms or transform/target_transform can be passed as argument', 'ValueError');
+    }
+    this.transform = opts.transform ?? null;
+    this.target_transform = opts.target_transform ?? null;
+    this.transforms = opts.transforms ?? null;
+  }
+
+  /** The number of samples (Python's len(dataset)). */
+  abstract get length(): number;
+
+  /** The raw (image, target) pair at an index already checked to be in range. */
+  protected abstract rawItem(index: number): [I, T];
+
+  __len__(): number {
+    return this.length;
+  }
+
+  /** dataset[index] → [image, target] after the transforms; negative indices count from the end. */
+  getitem(index: number): [unknown, unknown] {
+    const n = this.length;
+    if (!Number.isInteger(index)) throw new TypeError(`${this.constructor.name} indices must be integers`);
+    const i = index < 0 ? index + n : index;
+    if (i < 0 || i >= n) throw new TorchError(`${this.constructor.name} index ${index} is out of range`, 'IndexError');
+    const [img, target] = this.rawItem(i);
+    if (this.transforms) return this.transforms(img, target);
+    return [this.transform ? this.transform(img) : img, this.target_transform ? this.target_transform(target) : target];
+  }
+
+  __getitem__(index: number): [unknown, unknown] {
+    return this.getitem(index);
+  }
+
+  *[Symbol.iterator](): IterableIterator<[unknown, unknown]> {
+    for (let i = 0; i < this.length; i++) yield this.getitem(i);
+  }
+
+  extra_repr(): string {
+    return '';
+  }
+
+  /** torchvision's repr: name, size, root, extra lines. */
+  toString(): string {
+    const lines = [`Number of datapoints: ${this.length}`, `Root location: ${this.root}`];
+    const extra = this.extra_repr();
+    if (extra) lines.push(...extra.split('\n'));
+    return [`Dataset ${this.constructor.name}`, ...lines.map((l) => '    ' + l)].join('\n');
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Image kinds and small helpers shared by the transforms.
+ *
+ * torchts has no PIL. A "PIL-like image" is a uint8 tensor in HWC layout (H×W×C with C in 1, 3, 4)
+ * or a 2-D uint8 H×W grayscale image, as datasets return them; a "tensor image" is torchvision's
+ * [..., C, H, W] tensor of any dtype. Where torchvision branches on `isinstance(img, Tensor)`,
+ * these helpers branch on `isPilLike`.
+ */
+import * as torch from '../../index';
+import { Tensor, dtype } from '../../index';
+
+/** PIL's channel counts for the modes torchvision meets: L, RGB, RGBA. */
+const PIL_CHANNELS = [1, 3, 4];
+
+/**
+ * True for a PIL-like HWC (or 2-D) uint8 image. A 3-D uint8 tensor whose first AND last dimension
+ * are both channel counts (e.g. 3×H×3) is taken as a CHW tensor image: torchvision's tensor
+ * convention wins the tie, since the HWC reading is the one that needs opting into.
+ */
+export function isPilLike(img: Tensor): boolean {
+  if (img.dtype !== torch.uint8) return false;
+  if (img.dim() === 2) return true;
+  if (img.dim() !== 3) return false;
+  const [c0, , c2] = img.shape;
+  return PIL_CHANNELS.includes(c2) && !PIL_CHANNELS.includes(c0);
+}
+
+export function checkTensor(fn: string, img: unknown): Tensor {
+  if (!(img instanceof Tensor)) throw new TypeError(`${fn}: img should be a Tensor image or a uint8 HWC image`);
+  return img;
+}
+
+/** [channels, height, width] as torchvision's F.get_dimensions reports them for either kind. */
+export function getDimensions(img: Tensor): [number, number, number] {
+  const s = img.shape;
+  if (isPilLike(img)) return img.dim() === 2 ? [1, s[0], s[1]] : [s[2], s[0], s[1]];
+  if (img.dim() < 2) throw new TypeError('Tensor is not a torch image.');
+  const n = s.length;
+  return [n === 2 ? 1 : s[n - 3], s[n - 2], s[n - 1]];
+}
+
+/**
+ * Runs a tensor-image op on either kind: a PIL-like image is viewed as C×H×W (a permute, no
+ * copy), transformed, and turned back into the same layout (geometric ops: PIL in, PIL out).
+ */
+export function onChw(img: Tensor, op: (chw: Tensor) => Tensor): Tensor {
+  if (!isPilLike(img)) return op(img);
+  if (img.dim() === 2) return op(img.unsqueeze(0)).squeeze(0);
+  return op(img.permute(2, 0, 1)).permute(1, 2, 0).contiguous();
+}
+
+/** Python's round(): half to even (center_crop and the get_params helpers depend on it). */
+export function pyRound(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Python's `//` on ints. */
+export function floorDiv(a: number, b: number): number {
+  return Math.floor(a / b);
+}
+
+/** `torch.randint(low, high, size=(1,)).item()` as a JS number. */
+export function randintItem(low: number, high: number): number {
+  return Number(torch.randint(low, high, [1]).item());
+}
+
+/** `torch.empty(1).uniform_(a, b).item()`: a float32 draw widened to a double, as in Python. */
+export function uniformItem(a: number, b: number): number {
+  return Number(torch.empty(1).uniform_(a, b).item());
+}
+
+/** `torch.rand(1) < p`: the comparison runs in float32, as Python's does. */
+export function randLess(p: number): boolean {
+  return Boolean(torch.rand(1).lt(p).item());
+}
+
+/** torchvision's _setup_size: an int or a 1- or 2-sequence becomes [h, w]. */
+export function setupSize(size: number | readonly number[], errorMsg: string): [number, number] {
+  if (typeof size === 'number') return [size, size];
+  if (size.length === 1) return [size[0], size[0]];
+  if (size.length !== 2) throw new TypeError(errorMsg);
+  return [size[0], size[1]];
+}
+
+/** torchvision's InterpolationMode (the tensor-path modes). */
+export const InterpolationMode = { NEAREST: 'nearest', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
+export type InterpolationMode = (typeof InterpolationMode)[keyof typeof InterpolationMode];
+export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
+
+function isKeywords(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Python's binding of optional arguments: positionals in order, then keywords, then defaults. */
+export function bindArgs<O extends object>(
+  fn: string,
+  names: readonly (keyof O & string)[],
+  args: readonly unknown[],
+  defaults: Required<O>,
+): Required<O> {
+  const out: Record<string, unknown> = { ...defaults };
+  const last = args[args.length - 1];
+  const positional = isKeywords(last) ? args.slice(0, -1) : args;
+  if (positional.length > names.length) throw new TypeError(`${fn}() takes at most ${names.length} optional arguments`);
+  positional.forEach((v, i) => {
+    if (v !== undefined) out[names[i]] = v;
+  });
+  if (isKeywords(last)) {
+    for (const [k, v] of Object.entries(last)) {
+      if (!names.includes(k as keyof O & string)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+      if (v !== undefined) out[k] = v;
+    }
+  }
+  return out as Required<O>;
+}
+
+/**
+ * _cast_squeeze_in / _cast_squeeze_out: float-only kernels run on a 4-D copy in req[0] when the
+ * dtype is not in req; integer results are rounded before the cast back.
+ */
+export function castSqueeze(img: Tensor, req: readonly dtype[], op: (x: Tensor) => Tensor): Tensor {
+  const squeeze = img.dim() < 4;
+  let x = squeeze ? img.unsqueeze(0) : img;
+  const outDtype = x.dtype;
+  const cast = !req.includes(outDtype);
+  if (cast) x = x.to(req[0]);
+  let y = op(x);
+  if (squeeze) y = y.squeeze(0);
+  if (cast) {
+    if (!outDtype.is_floating_point && outDtype !== torch.bool) y = y.round();
+    y = y.to(outDtype);
+  }
+  return y;
+}
+

@@ -1,0 +1,429 @@
+/**
+ * torchvision.transforms (0.14) classes. Each is a callable nn.Module (`t(img)`), takes a tensor
+ * image or a PIL-like uint8 HWC image like its torchvision counterpart, and draws its random
+ * parameters with torch's RNG in torchvision's order, so the same `torch.manual_seed` makes the
+ * same choices as Python. Optional arguments are positional or a trailing options object:
+ *   new transforms.RandomCrop(32, { padding: 4 })   // RandomCrop(32, padding=4)
+ */
+import * as torch from '../../index';
+import { Tensor, dtype } from '../../index';
+import type { Args } from '../../nn/functional';
+import * as F from './functional';
+import { bindArgs, checkTensor, getDimensions, isPilLike, pyRound, randintItem, randLess, setupSize, uniformItem } from './_image';
+import type { InterpolationMode, PaddingMode } from './_image';
+
+type ImageFn = (img: Tensor) => Tensor;
+
+/** The base of every transform: a callable module from image to image. */
+export class Transform extends torch.nn.Module<ImageFn> {}
+
+/** Compose(transforms): applies each in order. */
+export class Compose extends Transform {
+  constructor(readonly transforms: readonly ImageFn[]) {
+    super();
+  }
+  override forward(img: Tensor): Tensor {
+    return this.transforms.reduce((x, t) => t(x), img);
+  }
+}
+
+/** ToTensor(): HWC (or 2-D) uint8 → C×H×W float in [0, 1]. */
+export class ToTensor extends Transform {
+  override forward(pic: Tensor): Tensor {
+    return F.to_tensor(pic);
+  }
+}
+
+/** PILToTensor(): HWC (or 2-D) uint8 → C×H×W uint8. */
+export class PILToTensor extends Transform {
+  override forward(pic: Tensor): Tensor {
+    return F.pil_to_tensor(pic);
+  }
+}
+
+export class ConvertImageDtype extends Transform {
+  constructor(readonly dtype: dtype) {
+    super();
+  }
+  override forward(image: Tensor): Tensor {
+    return F.convert_image_dtype(image, this.dtype);
+  }
+}
+
+export class Normalize extends Transform {
+  readonly inplace: boolean;
+  constructor(readonly mean: readonly number[], readonly std: readonly number[], opts: { inplace?: boolean } | boolean = {}) {
+    super();
+    this.inplace = typeof opts === 'boolean' ? opts : (opts.inplace ?? false);
+  }
+  override forward(t: Tensor): Tensor {
+    return F.normalize(t, this.mean, this.std, this.inplace);
+  }
+}
+
+const RESIZE_KEYS = ['interpolation', 'max_size', 'antialias'] as const;
+
+/** Resize(size, interpolation='bilinear', max_size=None, antialias=None) */
+export class Resize extends Transform {
+  readonly interpolation: InterpolationMode;
+  readonly max_size: number | null;
+  readonly antialias: boolean | null;
+  constructor(readonly size: number | readonly number[], ...args: Args<F.ResizeOptions, typeof RESIZE_KEYS>) {
+    super();
+    const o = bindArgs<F.ResizeOptions>('Resize', RESIZE_KEYS, args, { interpolation: 'bilinear', max_size: null, antialias: null });
+    if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) {
+      throw new TypeError(`Size should be int or sequence. Got ${typeof size}`);
+    }
+    [this.interpolation, this.max_size, this.antialias] = [o.interpolation, o.max_size, o.antialias];
+  }
+  override forward(img: Tensor): Tensor {
+    return F.resize(img, this.size, this.interpolation, this.max_size, this.antialias);
+  }
+}
+
+export class CenterCrop extends Transform {
+  readonly size: [number, number];
+  constructor(size: number | readonly number[]) {
+    super();
+    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+  }
+  override forward(img: Tensor): Tensor {
+    return F.center_crop(img, this.size);
+  }
+}
+
+/** Pad(padding, fill=0, padding_mode='constant') */
+export class Pad extends Transform {
+  constructor(
+    readonly padding: number | readonly number[],
+    readonly fill: number = 0,
+    readonly padding_mode: PaddingMode = 'constant',
+  ) {
+    super();
+    if (typeof padding !== 'number' && ![1, 2, 4].includes(padding.length)) {
+      throw new Error(`Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
+    }
+  }
+  override forward(img: Tensor): Tensor {
+    return F.pad(img, this.padding, this.fill, this.padding_mode);
+  }
+}
+
+export class Lambda extends Transform {
+  constructor(readonly lambd: ImageFn) {
+    super();
+    if (typeof lambd !== 'function') throw new TypeError(`Argument lambd should be callable, got ${typeof lambd}`);
+  }
+  override forward(img: Tensor): Tensor {
+    return this.lambd(img);
+  }
+}
+
+export interface RandomCropOptions {
+  padding?: number | readonly number[] | null;
+  pad_if_needed?: boolean;
+  fill?: number;
+  padding_mode?: PaddingMode;
+}
+const RANDOM_CROP_KEYS = ['padding', 'pad_if_needed', 'fill', 'padding_mode'] as const;
+
+/** RandomCrop(size, padding=None, pad_if_needed=False, fill=0, padding_mode='constant') */
+export class RandomCrop extends Transform {
+  readonly size: [number, number];
+  readonly padding: number | readonly number[] | null;
+  readonly pad_if_needed: boolean;
+  readonly fill: number;
+  readonly padding_mode: PaddingMode;
+  constructor(size: number | readonly number[], ...args: Args<RandomCropOptions, typeof RANDOM_CROP_KEYS>) {
+    super();
+    const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, {
+      padding: null, pad_if_needed: false, fill: 0, padding_mode: 'constant',
+    });
+    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+    [this.padding, this.pad_if_needed, this.fill, this.padding_mode] = [o.padding, o.pad_if_needed, o.fill, o.padding_mode];
+  }
+
+  /** (i, j, th, tw): i then j drawn with torch.randint, as torchvision. */
+  static get_params(img: Tensor, output_size: readonly number[]): [number, number, number, number] {
+    const [, h, w] = getDimensions(img);
+    const [th, tw] = output_size;
+    if (h < th || w < tw) throw new Error(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+    if (w === tw && h === th) return [0, 0, h, w];
+    const i = randintItem(0, h - th + 1);
+    const j = randintItem(0, w - tw + 1);
+    return [i, j, th, tw];
+  }
+
+  override forward(img: Tensor): Tensor {
+    let x = img;
+    if (this.padding !== null) x = F.pad(x, this.padding, this.fill, this.padding_mode);
+    const [, height, width] = getDimensions(x);
+    if (this.pad_if_needed && width < this.size[1]) x = F.pad(x, [this.size[1] - width, 0], this.fill, this.padding_mode);
+    if (this.pad_if_needed && height < this.size[0]) x = F.pad(x, [0, this.size[0] - height], this.fill, this.padding_mode);
+    const [i, j, h, w] = RandomCrop.get_params(x, this.size);
+    return F.crop(x, i, j, h, w);
+  }
+}
+
+export class RandomHorizontalFlip extends Transform {
+  constructor(readonly p = 0.5) {
+    super();
+  }
+  override forward(img: Tensor): Tensor {
+    return randLess(this.p) ? F.hflip(img) : img;
+  }
+}
+
+export class RandomVerticalFlip extends Transform {
+  constructor(readonly p = 0.5) {
+    super();
+  }
+  override forward(img: Tensor): Tensor {
+    return randLess(this.p) ? F.vflip(img) : img;
+  }
+}
+
+export interface RandomResizedCropOptions {
+  scale?: readonly [number, number];
+  ratio?: readonly [number, number];
+  interpolation?: InterpolationMode;
+  antialias?: boolean | null;
+}
+const RRC_KEYS = ['scale', 'ratio', 'interpolation', 'antialias'] as const;
+
+/** RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3), interpolation='bilinear', antialias=None) */
+export class RandomResizedCrop extends Transform {
+  readonly size: [number, number];
+  readonly scale: readonly [number, number];
+  readonly ratio: readonly [number, number];
+  readonly interpolation: InterpolationMode;
+  readonly antialias: boolean | null;
+  constructor(size: number | readonly number[], ...args: Args<RandomResizedCropOptions, typeof RRC_KEYS>) {
+    super();
+    const o = bindArgs<RandomResizedCropOptions>('RandomResizedCrop', RRC_KEYS, args, {
+      scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: null,
+    });
+    this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
+    [this.scale, this.ratio, this.interpolation, this.antialias] = [o.scale, o.ratio, o.interpolation, o.antialias];
+  }
+
+  /** Ten tries at a box of random area and log-uniform aspect ratio, then a central fallback. */
+  static get_params(img: Tensor, scale: readonly number[], ratio: readonly number[]): [number, number, number, number] {
+    const [, height, width] = getDimensions(img);
+    const area = height * width;
+    // float32 logs and exps, as torchvision computes them with tensors.
+    const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
+    for (let k = 0; k < 10; k++) {
+      const targetArea = area * uniformItem(scale[0], scale[1]);
+      const aspect = Number(torch.empty(1).uniform_(logRatio[0], logRatio[1]).exp().item());
+      const w = pyRound(Math.sqrt(targetArea * aspect));
+      const h = pyRound(Math.sqrt(targetArea / aspect));
+      if (w > 0 && w <= width && h > 0 && h <= height) {
+        const i = randintItem(0, height - h + 1);
+        const j = randintItem(0, width - w + 1);
+        return [i, j, h, w];
+      }
+    }
+    const inRatio = width / height;
+    let [w, h] = [width, height];
+    if (inRatio < Math.min(...ratio)) h = pyRound(w / Math.min(...ratio));
+    else if (inRatio > Math.max(...ratio)) w = pyRound(h * Math.max(...ratio));
+    return [Math.floor((height - h) / 2), Math.floor((width - w) / 2), h, w];
+  }
+
+  override forward(img: Tensor): Tensor {
+    const [i, j, h, w] = RandomResizedCrop.get_params(img, this.scale, this.ratio);
+    return F.resized_crop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
+  }
+}
+
+export interface RandomRotationOptions {
+  interpolation?: InterpolationMode;
+  expand?: boolean;
+  center?: readonly number[] | null;
+  fill?: number | readonly number[];
+}
+const ROTATION_KEYS = ['interpolation', 'expand', 'center', 'fill'] as const;
+
+/** RandomRotation(degrees, interpolation='nearest', expand=False, center=None, fill=0) */
+export class RandomRotation extends Transform {
+  readonly degrees: [number, number];
+  readonly interpolation: InterpolationMode;
+  readonly expand: boolean;
+  readonly center: readonly number[] | null;
+  readonly fill: number | readonly number[];
+  constructor(degrees: number | readonly number[], ...args: Args<RandomRotationOptions, typeof ROTATION_KEYS>) {
+    super();
+    const o = bindArgs<RandomRotationOptions>('RandomRotation', ROTATION_KEYS, args, {
+      interpolation: 'nearest', expand: false, center: null, fill: 0,
+    });
+    if (typeof degrees === 'number') {
+      if (degrees < 0) throw new Error('If degrees is a single number, it must be positive.');
+      this.degrees = [-degrees, degrees];
+    } else {
+      if (degrees.length !== 2) throw new Error('degrees should be a sequence of length 2.');
+      this.degrees = [degrees[0], degrees[1]];
+    }
+    if (o.center !== null && o.center.length !== 2) throw new Error('center should be a sequence of length 2.');
+    [this.interpolation, this.expand, this.center, this.fill] = [o.interpolation, o.expand, o.center, o.fill];
+  }
+
+  static get_params(degrees: readonly number[]): number {
+    return uniformItem(degrees[0], degrees[1]);
+  }
+
+  override forward(img: Tensor): Tensor {
+    const [channels] = getDimensions(img);
+    const fill = typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : [...this.fill];
+    const angle = RandomRotation.get_params(this.degrees);
+    return F.rotate(img, angle, this.interpolation, this.expand, this.center, fill);
+  }
+}
+
+type JitterArg = number | readonly [number, number];
+export interface ColorJitterOptions {
+  brightness?: JitterArg;
+  contrast?: JitterArg;
+  saturation?: JitterArg;
+  hue?: JitterArg;
+}
+const JITTER_KEYS = ['brightness', 'contrast', 'saturation', 'hue'] as const;
+
+/** torchvision's ColorJitter._check_input: a number v means [center - v, center + v]. */
+function checkJitter(v: JitterArg, name: string, center: number, bound: [number, number], clipFirstOnZero: boolean): [number, number] | null {
+  let r: [number, number];
+  if (typeof v === 'number') {
+    if (v < 0) throw new Error(`If ${name} is a single number, it must be non negative.`);
+    r = [center - v, center + v];
+    if (clipFirstOnZero) r[0] = Math.max(r[0], 0.0);
+  } else if (v.length === 2) {
+    r = [v[0], v[1]];
+    if (!(bound[0] <= r[0] && r[0] <= r[1] && r[1] <= bound[1])) {
+      throw new Error(`${name} values should be between [${bound[0]}, ${bound[1]}], but got [${r[0]}, ${r[1]}].`);
+    }
+  } else {
+    throw new TypeError(`${name} should be a single number or a list/tuple with length 2.`);
+  }
+  return r[0] === center && r[1] === center ? null : r;
+}
+
+/** ColorJitter(brightness=0, contrast=0, saturation=0, hue=0) */
+export class ColorJitter extends Transform {
+  readonly brightness: [number, number] | null;
+  readonly contrast: [number, number] | null;
+  readonly saturation: [number, number] | null;
+  readonly hue: [number, number] | null;
+  constructor(...args: Args<ColorJitterOptions, typeof JITTER_KEYS>) {
+    super();
+    const o = bindArgs<ColorJitterOptions>('ColorJitter', JITTER_KEYS, args, { brightness: 0, contrast: 0, saturation: 0, hue: 0 });
+    this.brightness = checkJitter(o.brightness, 'brightness', 1, [0, Infinity], true);
+    this.contrast = checkJitter(o.contrast, 'contrast', 1, [0, Infinity], true);
+    this.saturation = checkJitter(o.saturation, 'saturation', 1, [0, Infinity], true);
+    this.hue = checkJitter(o.hue, 'hue', 0, [-0.5, 0.5], false);
+  }
+
+  /** [fn_idx, b, c, s, h]: torch.randperm(4), then one uniform draw per enabled factor. */
+  static get_params(
+    brightness: readonly number[] | null,
+    contrast: readonly number[] | null,
+    saturation: readonly number[] | null,
+    hue: readonly number[] | null,
+  ): [number[], number | null, number | null, number | null, number | null] {
+    const fnIdx = Array.from(torch.randperm(4).toTypedArray() as ArrayLike<bigint | number>, Number);
+    const draw = (r: readonly number[] | null): number | null => (r === null ? null : uniformItem(r[0], r[1]));
+    const b = draw(brightness);
+    const c = draw(contrast);
+    const s = draw(saturation);
+    const h = draw(hue);
+    return [fnIdx, b, c, s, h];
+  }
+
+  override forward(img: Tensor): Tensor {
+    const [fnIdx, b, c, s, h] = ColorJitter.get_params(this.brightness, this.contrast, this.saturation, this.hue);
+    let x = img;
+    for (const id of fnIdx) {
+      if (id === 0 && b !== null) x = F.adjust_brightness(x, b);
+      else if (id === 1 && c !== null) x = F.adjust_contrast(x, c);
+      else if (id === 2 && s !== null) x = F.adjust_saturation(x, s);
+      else if (id === 3 && h !== null) x = F.adjust_hue(x, h);
+    }
+    return x;
+  }
+}
+
+export class Grayscale extends Transform {
+  constructor(readonly num_output_channels = 1) {
+    super();
+  }
+  override forward(img: Tensor): Tensor {
+    return F.rgb_to_grayscale(img, this.num_output_channels);
+  }
+}
+
+export interface RandomErasingOptions {
+  scale?: readonly [number, number];
+  ratio?: readonly [number, number];
+  value?: number | readonly number[] | 'random';
+  inplace?: boolean;
+}
+const ERASING_KEYS = ['scale', 'ratio', 'value', 'inplace'] as const;
+
+/** RandomErasing(p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False): tensor images. */
+export class RandomErasing extends Transform {
+  readonly scale: readonly [number, number];
+  readonly ratio: readonly [number, number];
+  readonly value: number | readonly number[] | 'random';
+  readonly inplace: boolean;
+  constructor(readonly p = 0.5, ...args: Args<RandomErasingOptions, typeof ERASING_KEYS>) {
+    super();
+    const o = bindArgs<RandomErasingOptions>('RandomErasing', ERASING_KEYS, args, {
+      scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false,
+    });
+    if (typeof o.value === 'string' && o.value !== 'random') throw new Error("If value is str, it should be 'random'");
+    if (o.scale[0] < 0 || o.scale[1] > 1) throw new Error('Scale should be between 0 and 1');
+    if (p < 0 || p > 1) throw new Error('Random erasing probability should be between 0 and 1');
+    [this.scale, this.ratio, this.value, this.inplace] = [o.scale, o.ratio, o.value, o.inplace];
+  }
+
+  /** (i, j, h, w, v); v is drawn (normal_) before i and j when value is random, as torchvision. */
+  static get_params(
+    img: Tensor,
+    scale: readonly number[],
+    ratio: readonly number[],
+    value: readonly number[] | null = null,
+  ): [number, number, number, number, Tensor] {
+    const n = img.dim();
+    const [imgC, imgH, imgW] = [img.size(n - 3), img.size(n - 2), img.size(n - 1)];
+    const area = imgH * imgW;
+    const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
+    for (let k = 0; k < 10; k++) {
+      const eraseArea = area * uniformItem(scale[0], scale[1]);
+      const aspect = Number(torch.empty(1).uniform_(logRatio[0], logRatio[1]).exp().item());
+      const h = pyRound(Math.sqrt(eraseArea * aspect));
+      const w = pyRound(Math.sqrt(eraseArea / aspect));
+      if (!(h < imgH && w < imgW)) continue;
+      const v = value === null
+        ? torch.empty([imgC, h, w], { dtype: torch.float32 }).normal_()
+        : torch.tensor([...value]).view(-1, 1, 1);
+      const i = randintItem(0, imgH - h + 1);
+      const j = randintItem(0, imgW - w + 1);
+      return [i, j, h, w, v];
+    }
+    return [0, 0, imgH, imgW, img];
+  }
+
+  override forward(img: Tensor): Tensor {
+    checkTensor('RandomErasing', img);
+    if (isPilLike(img)) throw new TypeError('img should be Tensor Image. Got PIL-like HWC uint8 image');
+    if (!randLess(this.p)) return img;
+    const value = this.value === 'random' ? null : typeof this.value === 'number' ? [this.value] : [...this.value];
+    if (value !== null && value.length !== 1 && value.length !== img.size(-3)) {
+      throw new Error(
+        `If value is a sequence, it should have either a single value or ${img.size(-3)} (number of input channels)`,
+      );
+    }
+    const [x, y, h, w, v] = RandomErasing.get_params(img, this.scale, this.ratio, value);
+    return F.erase(img, x, y, h, w, v, this.inplace);
+  }
+}
+
