@@ -5,7 +5,10 @@
  * save_image. Large tensors travel as torch.save files in a temp folder, not as JSON.
  */
 import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
@@ -255,6 +258,50 @@ describe('weights enums', () => {
     expect(() => models.resnet50({ weights: models.ResNet50_Weights.DEFAULT, model_dir })).toThrow(
       new RegExp(`checkpoint not found at ${escape(expected)}.*${escape(models.ResNet50_Weights.DEFAULT.url)}`),
     );
+  });
+
+  test('download(): fetches into the hub cache with torch.hub\'s sha256 check, never leaving a bad file', async () => {
+    const ckpt = fs.readFileSync(path.join(dir, 'resnet18.pth'));
+    const digest = crypto.createHash('sha256').update(ckpt).digest('hex');
+    const served: string[] = [];
+    const server = http.createServer((req, res) => {
+      served.push(req.url ?? '');
+      if (req.url === '/resnet18-f37072fd.pth' || req.url === `/tiny-${digest.slice(0, 8)}.pth`) res.end(ckpt);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const saved = process.env.TORCHTS_WEIGHTS_MIRROR;
+    try {
+      // Our random-weight checkpoint under torchvision's name fails the name's sha256 prefix.
+      process.env.TORCHTS_WEIGHTS_MIRROR = base;
+      const model_dir = path.join(dir, 'hub-download');
+      const w = models.ResNet18_Weights.IMAGENET1K_V1;
+      await expect(w.download({ model_dir })).rejects.toThrow(/invalid hash value \(expected "f37072fd"/);
+      expect(fs.existsSync(model_dir) ? fs.readdirSync(model_dir) : []).toEqual([]);
+      // Without the check it is saved under the URL's name and the builder loads it.
+      const file = await w.download({ model_dir, check_hash: false });
+      expect(file).toBe(path.join(model_dir, 'resnet18-f37072fd.pth'));
+      const m = models.resnet18({ weights: w, model_dir }).eval();
+      torch.no_grad(() => expectClose(m(loadTensor('x.pt')), ref.logits.resnet18, 1e-4));
+      // A name whose prefix matches passes the check; a cached file is not fetched again.
+      delete process.env.TORCHTS_WEIGHTS_MIRROR;
+      const preset = { crop_size: 224 };
+      const meta = { ...w.meta };
+      const tiny = new models.Weights('Tiny_Weights', 'V1', `${base}tiny-${digest.slice(0, 8)}.pth`, preset, meta);
+      const tinyFile = await tiny.download({ model_dir });
+      expect(crypto.createHash('sha256').update(fs.readFileSync(tinyFile)).digest('hex')).toBe(digest);
+      const before = served.length;
+      expect(await tiny.download({ model_dir })).toBe(tinyFile);
+      expect(served.length).toBe(before);
+      // An unreachable file is a URLError naming the URL.
+      const missing = new models.Weights('Tiny_Weights', 'V2', `${base}absent-00000000.pth`, preset, meta);
+      await expect(missing.download({ model_dir })).rejects.toThrow(/HTTP Error 404.*absent-00000000\.pth/);
+    } finally {
+      if (saved === undefined) delete process.env.TORCHTS_WEIGHTS_MIRROR;
+      else process.env.TORCHTS_WEIGHTS_MIRROR = saved;
+      server.close();
+    }
   });
 
   test('transforms(): the ImageClassification preset equals torchvision', () => {

@@ -2,8 +2,10 @@
  * torchvision/models/_api.py: `Weights` (url, transforms preset, meta) and weights enums, plus the
  * checkpoint lookup of torch.hub.load_state_dict_from_url ($TORCH_HOME/hub/checkpoints/<file>).
  *
- * Nothing is downloaded: a missing checkpoint is an error that names the file, the folder it is
- * looked up in and the URL to fetch it from, so tests and offline machines never touch the network.
+ * Model builders are synchronous (`resnet50({ weights })`, as in Python) and never touch the
+ * network: a missing checkpoint is an error that names the file, the folder it is looked up in, the
+ * URL, and `await weights.download()`, which fetches it into the cache with torch.hub's sha256
+ * check (Node has no synchronous HTTP, so the download is its own async step).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -11,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { load, Tensor, TorchError } from '../../index';
 import type { MapLocation } from '../../index';
+import { download_url } from '../datasets/utils';
 import { imageClassification, ImageClassification, ImageClassificationOptions } from './_presets';
 
 export interface WeightsMeta {
@@ -40,7 +43,36 @@ export interface GetStateDictOptions {
   map_location?: MapLocation;
 }
 
+export interface DownloadOptions {
+  /** Folder to save into; default `$TORCH_HOME/hub/checkpoints`. */
+  model_dir?: string;
+  /** File name inside `model_dir` instead of the URL's. */
+  file_name?: string;
+  /** Verify the sha256 prefix in the file name (torch.hub's `check_hash`); on by default here. */
+  check_hash?: boolean;
+}
+
 export type StateDictRecord = Record<string, Tensor>;
+
+/**
+ * Base URL replacing download.pytorch.org/models/ for checkpoint downloads (a local mirror or a
+ * test server): `TORCHTS_WEIGHTS_MIRROR=http://127.0.0.1:8000/` fetches `<mirror>resnet50-11ad3fa6.pth`.
+ */
+function weightsMirror(): string | undefined {
+  const m = process.env.TORCHTS_WEIGHTS_MIRROR;
+  if (!m) return undefined;
+  return m.endsWith('/') ? m : m + '/';
+}
+
+/** The sha256 prefix torch.hub expects from a checkpoint's name; throws when the file differs. */
+function checkHashPrefix(file: string, name: string = path.basename(file), label: string = file): void {
+  const prefix = HASH_REGEX.exec(name)?.[1];
+  if (!prefix) return; // as torch.hub: a name without a `-<hex>.` part has no prefix to check
+  const digest = sha256File(file);
+  if (digest.slice(0, prefix.length) !== prefix) {
+    throw new TorchError(`invalid hash value (expected "${prefix}", got "${digest}") for ${label}`, 'RuntimeError');
+  }
+}
 
 /** torch.hub.get_dir(): `$TORCH_HOME/hub`, TORCH_HOME defaulting to `$XDG_CACHE_HOME/torch` or `~/.cache/torch`. */
 export function get_dir(): string {
@@ -99,27 +131,41 @@ export class Weights {
     const file = this.checkpoint_path(opts);
     if (!fs.existsSync(file)) {
       throw new TorchError(
-        `${this.toString()}: checkpoint not found at ${file}. torchts does not download weights: fetch ` +
-          `${this.url} and save it as ${file} (or pass { file } / set TORCH_HOME).`,
+        `${this.toString()}: checkpoint not found at ${file}. Fetch it first with ` +
+          `\`await ${this.toString()}.download()\`, or download ${this.url} and save it as ${file} ` +
+          `(or pass { file } / set TORCH_HOME).`,
         'RuntimeError',
       );
     }
-    if (opts.check_hash) {
-      // As torch.hub: a name without a `-<hex>.` part has no prefix to check.
-      const prefix = HASH_REGEX.exec(path.basename(file))?.[1];
-      if (prefix) {
-        const digest = sha256File(file);
-        if (digest.slice(0, prefix.length) !== prefix) {
-          const msg = `invalid hash value (expected "${prefix}", got "${digest}") for ${file}`;
-          throw new TorchError(msg, 'RuntimeError');
-        }
-      }
-    }
+    if (opts.check_hash) checkHashPrefix(file);
     const sd = load(file, { map_location: opts.map_location ?? null });
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Map) {
       throw new TorchError(`${file} does not hold a state_dict (a dict of tensor names to tensors)`, 'RuntimeError');
     }
     return sd as StateDictRecord;
+  }
+
+  /**
+   * torch.hub.load_state_dict_from_url's download step: fetches the checkpoint into the cache
+   * (`$TORCH_HOME/hub/checkpoints/<file>`) unless it is already there, verifying the sha256 prefix
+   * in its name. The bytes land in a temporary file renamed only after the check, so a failed or
+   * corrupt download never leaves a file the builders would load. Returns the checkpoint's path.
+   */
+  async download(opts: DownloadOptions = {}): Promise<string> {
+    const file = this.checkpoint_path(opts);
+    if (fs.existsSync(file)) return file;
+    const mirror = weightsMirror();
+    const url = mirror ? mirror + this.filename : this.url;
+    const dir = path.dirname(file);
+    const tmp = `${path.basename(file)}.${process.pid}.${Date.now()}.download`;
+    try {
+      await download_url(url, dir, tmp, null);
+      if (opts.check_hash ?? true) checkHashPrefix(path.join(dir, tmp), this.filename, url);
+      fs.renameSync(path.join(dir, tmp), file);
+    } finally {
+      fs.rmSync(path.join(dir, tmp), { force: true });
+    }
+    return file;
   }
 
   toString(): string {

@@ -1,6 +1,6 @@
 /** torchvision.models: ResNet, VGG, AlexNet with torchvision's names and weights enums, plus the seed's models. */
 export { get_dir, Weights, weightsEnum } from './_api';
-export type { GetStateDictOptions, StateDictRecord, WeightsEnum, WeightsMeta } from './_api';
+export type { DownloadOptions, GetStateDictOptions, StateDictRecord, WeightsEnum, WeightsMeta } from './_api';
 export type { ImageClassification, ImageClassificationOptions } from './_presets';
 export { _IMAGENET_CATEGORIES } from './_meta';
 export {
@@ -20,3 +20,8 @@ export type { LeNet5Options } from './lenet';
 /** The seed's CIFAR models; `ResNet` is torchvision's name, so the seed's is `CifarResNet` here. */
 export { SimpleCNN, ResidualBlock, ResNet as CifarResNet, ResNet18, ResNet34 } from './cifar';
 export type { SimpleCNNOptions } from './cifar';
+export {
+  freeze, unfreeze, head_name, get_head, replace_head, trainable_parameters, count_parameters, param_groups,
+  FeatureExtractor, extract_features,
+} from './transfer';
+export type { HeadOptions, ParamGroupsOptions } from './transfer';
