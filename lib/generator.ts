@@ -130,3 +130,38 @@ export function multinomial(input: Tensor, num_samples: number, replacement = fa
 export function random_int64(generator?: Generator | null): number | bigint {
   return N.random_int64_g(genHandle('random_', generator));
 }
+
+/** torch.randn(size, generator=g) in the default dtype unless `opts.dtype`. */
+export function randn(size: readonly number[], generator?: Generator | null, opts?: FactoryOptions): Tensor {
+  return new Tensor(N.randn_g(size, genHandle('randn', generator), packOptions('randn', opts, get_default_dtype())));
+}
+
+/** `t.uniform_(from, to, generator=g)`: in place, returns `t`. */
+export function uniform_(t: Tensor, from = 0, to = 1, generator?: Generator | null): Tensor {
+  if (!(t instanceof Tensor)) throw argError('uniform_', 'self', 'Tensor', t);
+  N.uniform_g_(t._h, from, to, genHandle('uniform_', generator));
+  return t;
+}
+
+/** `t.normal_(mean, std, generator=g)`: in place, returns `t`. */
+export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator | null): Tensor {
+  if (!(t instanceof Tensor)) throw argError('normal_', 'self', 'Tensor', t);
+  N.normal_g_(t._h, mean, std, genHandle('normal_', generator));
+  return t;
+}
+
+// Python's DataLoader workers are processes, each with its own global generator seeded
+// base_seed + worker_id. torchts' workers are threads of one process, and libtorch's default
+// generator is process-wide, so a worker gets its own Generator here instead: the random
+// transforms and FakeData draw from `thread_generator()` (null on the main thread: the default).
+let threadGenerator: Generator | null = null;
+
+/** The generator this thread's data pipeline draws from: a DataLoader worker's own, else null (the default). */
+export function thread_generator(): Generator | null {
+  return threadGenerator;
+}
+
+/** Set by the DataLoader worker at start-up (lib/utils/data/_worker.ts). */
+export function _set_thread_generator(g: Generator | null): void {
+  threadGenerator = g;
+}

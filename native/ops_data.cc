@@ -125,6 +125,20 @@ void RegisterDataOps(Registry& r) {
   r.def("multinomial_g", +[](const Tensor& t, int64_t n, bool replacement, const Opt<GenArg>& g) {
     return at::multinomial(t, n, replacement, GenOf(g));
   });
+  r.def("randn_g", +[](at::IntArrayRef size, const Opt<GenArg>& g, const Opts& o) {
+    return o.finish(at::randn(size, GenOf(g), o.options));
+  });
+  // In-place uniform_ / normal_ with a generator: the draws random transforms make (torchvision's
+  // `torch.empty(1).uniform_(a, b)`, RandomErasing's `normal_()`), from a DataLoader worker's own
+  // generator when one is set (lib/generator.ts, thread_generator).
+  r.def("uniform_g_", +[](const Tensor& t, double from, double to, const Opt<GenArg>& g) {
+    Tensor x = t;
+    x.uniform_(from, to, GenOf(g));
+  });
+  r.def("normal_g_", +[](const Tensor& t, double mean, double std, const Opt<GenArg>& g) {
+    Tensor x = t;
+    x.normal_(mean, std, GenOf(g));
+  });
   // `torch.empty((), dtype=torch.int64).random_(generator=g).item()`: how RandomSampler and the
   // DataLoader iterator draw their seeds (a BigInt in JS beyond 2^53).
   r.def("random_int64_g", +[](const Opt<GenArg>& g) {

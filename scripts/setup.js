@@ -447,7 +447,7 @@ function ensureAddon(libtorch, stamp) {
 // Step 5: TypeScript
 
 function tsSourcesNewest() {
-  const dirs = ['lib', 'examples', 'bench'].map((d) => path.join(ROOT, d));
+  const dirs = ['lib', 'bin', 'examples', 'bench'].map((d) => path.join(ROOT, d));
   return Math.max(newestMtime(dirs, (f) => f.endsWith('.ts')), mtimeMs(path.join(ROOT, 'tsconfig.json')));
 }
 

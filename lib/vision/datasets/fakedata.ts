@@ -5,11 +5,11 @@
  * give the same images and targets as Python.
  *
  * Without a transform an item's image is the PIL image's pixels as a uint8 tensor: H×W for one
- * channel ("L"), H×W×C otherwise. The global generator is restored afterwards, as torchvision
- * does with get_rng_state / set_rng_state.
+ * channel ("L"), H×W×C otherwise. The global generator is left as it was, as torchvision leaves
+ * it (it restores the state with get_rng_state / set_rng_state).
  */
-import * as torch from '../../index';
 import { int64, Tensor, TorchError } from '../../index';
+import { Generator, randint, randn } from '../../generator';
 import { VisionDataset, VisionDatasetOptions } from './vision';
 
 export interface FakeDataOptions extends VisionDatasetOptions<Tensor, number> {
@@ -48,16 +48,16 @@ export class FakeData extends VisionDataset<Tensor, number> {
     return this.size;
   }
 
-  /** torchvision seeds a negative index as is (index + random_offset); here it counts from the end, as in lists. */
+  /**
+   * torchvision seeds a negative index as is (index + random_offset); here it counts from the end,
+   * as in lists. A fresh generator seeded like that draws the same numbers as the reseeded global
+   * one, without touching global state: DataLoader worker threads share libtorch's global
+   * generator, so reseeding it here would race between them.
+   */
   protected rawItem(index: number): [Tensor, number] {
-    const saved = torch.get_rng_state();
-    try {
-      torch.manual_seed(index + this.random_offset);
-      const img = torch.randn([...this.image_size]);
-      const target = Number(torch.randint(0, this.num_classes, [1], { dtype: int64 }).item());
-      return [toPilPixels(img), target];
-    } finally {
-      torch.set_rng_state(saved);
-    }
+    const g = new Generator().manual_seed(index + this.random_offset);
+    const img = randn([...this.image_size], g);
+    const target = Number(randint(0, this.num_classes, [1], g, { dtype: int64 }).item());
+    return [toPilPixels(img), target];
   }
 }

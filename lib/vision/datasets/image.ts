@@ -85,3 +85,8 @@ export function pil_loader(file: string): Tensor {
 export function default_loader(file: string): Tensor {
   return pil_loader(file);
 }
+
+// DataLoader workers (num_workers > 0) look these up in their own thread rather than receive
+// them: an ImageFolder with the default loader can be sent to workers.
+pil_loader.workerRef = { module: 'torchts:vision/datasets', exportName: 'pil_loader' };
+default_loader.workerRef = { module: 'torchts:vision/datasets', exportName: 'default_loader' };

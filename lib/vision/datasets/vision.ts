@@ -9,6 +9,8 @@
  */
 import * as os from 'os';
 import { TorchError } from '../../errors';
+import { Dataset } from '../../utils/data/dataset';
+import type { WorkerSpec } from '../../utils/data/worker_spec';
 
 export type Transform<I = unknown, O = unknown> = (input: I) => O;
 
@@ -23,13 +25,14 @@ function expanduser(p: string): string {
   return p === '~' || p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
 }
 
-export abstract class VisionDataset<I = unknown, T = unknown> {
+export abstract class VisionDataset<I = unknown, T = unknown> extends Dataset<[unknown, unknown]> {
   readonly root: string;
   transform: Transform<I> | null;
   target_transform: Transform<T> | null;
   transforms: ((image: I, target: T) => [unknown, unknown]) | null;
 
   constructor(root: string, opts: VisionDatasetOptions<I, T> = {}) {
+    super();
     this.root = expanduser(root);
     const hasSeparate = opts.transform != null || opts.target_transform != null;
     if (opts.transforms != null && hasSeparate) {
@@ -41,17 +44,17 @@ export abstract class VisionDataset<I = unknown, T = unknown> {
   }
 
   /** The number of samples (Python's len(dataset)). */
-  abstract get length(): number;
+  abstract override get length(): number;
 
   /** The raw (image, target) pair at an index already checked to be in range. */
   protected abstract rawItem(index: number): [I, T];
 
-  __len__(): number {
+  override __len__(): number {
     return this.length;
   }
 
   /** dataset[index] → [image, target] after the transforms; negative indices count from the end. */
-  getitem(index: number): [unknown, unknown] {
+  override getitem(index: number): [unknown, unknown] {
     const n = this.length;
     if (!Number.isInteger(index)) throw new TypeError(`${this.constructor.name} indices must be integers`);
     const i = index < 0 ? index + n : index;
@@ -61,8 +64,29 @@ export abstract class VisionDataset<I = unknown, T = unknown> {
     return [this.transform ? this.transform(img) : img, this.target_transform ? this.target_transform(target) : target];
   }
 
-  __getitem__(index: number): [unknown, unknown] {
+  override __getitem__(index: number): [unknown, unknown] {
     return this.getitem(index);
+  }
+
+  /**
+   * For DataLoader workers (num_workers > 0): a built-in dataset travels as its fields (loaded
+   * data as shared memory, transforms as their specs), like a pickled Python object, so a worker
+   * does not re-read the files. A subclass of your own gives its module:
+   * `workerSpec() { return { module: __filename, exportName: 'MyDataset', state: { ...this } }; }`.
+   */
+  workerSpec(): WorkerSpec {
+    const cls = this.constructor as { name: string };
+    // Looked up lazily: the index imports this file.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const builtins = require('./index') as Record<string, unknown>;
+    if (builtins[cls.name] !== cls) {
+      throw new TypeError(
+        `${cls.name} has no workerSpec(): DataLoader workers (num_workers > 0) rebuild the dataset in their thread; ` +
+          `define workerSpec() { return { module: __filename, exportName: '${cls.name}', state: { ...this } }; } ` +
+          'on the class, or use num_workers: 0',
+      );
+    }
+    return { module: 'torchts:vision/datasets', exportName: cls.name, state: { ...(this as object) } };
   }
 
   *[Symbol.iterator](): IterableIterator<[unknown, unknown]> {

@@ -8,6 +8,7 @@
  */
 import * as torch from '../../index';
 import { Tensor, dtype } from '../../index';
+import { rand, randint, thread_generator, uniform_ } from '../../generator';
 
 /** PIL's channel counts for the modes torchvision meets: L, RGB, RGBA. */
 const PIL_CHANNELS = [1, 3, 4];
@@ -63,19 +64,27 @@ export function floorDiv(a: number, b: number): number {
   return Math.floor(a / b);
 }
 
+// The random draws go through thread_generator(): null (the global generator) on the main
+// thread; in a DataLoader worker, that worker's own generator seeded base_seed + worker_id.
+
 /** `torch.randint(low, high, size=(1,)).item()` as a JS number. */
 export function randintItem(low: number, high: number): number {
-  return Number(torch.randint(low, high, [1]).item());
+  return Number(randint(low, high, [1], thread_generator()).item());
+}
+
+/** `torch.empty(1).uniform_(a, b)`: one float32 draw. */
+export function uniformTensor(a: number, b: number): Tensor {
+  return uniform_(torch.empty(1), a, b, thread_generator());
 }
 
 /** `torch.empty(1).uniform_(a, b).item()`: a float32 draw widened to a double, as in Python. */
 export function uniformItem(a: number, b: number): number {
-  return Number(torch.empty(1).uniform_(a, b).item());
+  return Number(uniformTensor(a, b).item());
 }
 
 /** `torch.rand(1) < p`: the comparison runs in float32, as Python's does. */
 export function randLess(p: number): boolean {
-  return Boolean(torch.rand(1).lt(p).item());
+  return Boolean(rand([1], thread_generator()).lt(p).item());
 }
 
 /** torchvision's _setup_size: an int or a 1- or 2-sequence becomes [h, w]. */

@@ -8,19 +8,57 @@
 import * as torch from '../../index';
 import { Tensor, dtype } from '../../index';
 import type { Args } from '../../nn/functional';
+import type { WorkerSpec } from '../../utils/data/worker_spec';
 import * as F from './functional';
-import { bindArgs, checkTensor, getDimensions, isPilLike, pyRound, randintItem, randLess, setupSize, uniformItem } from './_image';
+import {
+  bindArgs, checkTensor, getDimensions, isPilLike, pyRound, randintItem, randLess, setupSize, uniformItem,
+  uniformTensor,
+} from './_image';
+import { normal_, randperm, thread_generator } from '../../generator';
 import type { InterpolationMode, PaddingMode } from './_image';
 
 type ImageFn = (img: Tensor) => Tensor;
 
+/** How each built-in transform was constructed, for DataLoader workers (see Transform.workerSpec). */
+const built = new WeakMap<object, { cls: abstract new (...a: never[]) => unknown; module: string; args: unknown[] }>();
+
+/**
+ * Records a built-in transform's class and constructor arguments (each constructor calls it
+ * last, so the most derived class wins). A worker thread rebuilds the transform from them.
+ */
+export function _record(
+  t: object,
+  cls: abstract new (...a: never[]) => unknown,
+  args: IArguments,
+  module = 'torchts:vision/transforms',
+): void {
+  built.set(t, { cls, module, args: Array.from(args) });
+}
+
 /** The base of every transform: a callable module from image to image. */
-export class Transform extends torch.nn.Module<ImageFn> {}
+export class Transform extends torch.nn.Module<ImageFn> {
+  /**
+   * How a DataLoader worker thread (num_workers > 0) rebuilds this transform: its class and
+   * constructor arguments (nested transforms, e.g. Compose's, are rebuilt the same way). A
+   * subclass of your own defines its own workerSpec() ({ module, exportName, args }).
+   */
+  workerSpec(): WorkerSpec {
+    const rec = built.get(this);
+    const cls = this.constructor as abstract new (...a: never[]) => unknown;
+    if (rec && rec.cls === cls) return { module: rec.module, exportName: cls.name, args: rec.args };
+    if (!rec && NO_ARGS.has(cls)) return { module: 'torchts:vision/transforms', exportName: cls.name, args: [] };
+    throw new TypeError(
+      `${cls.name} has no workerSpec(): DataLoader workers (num_workers > 0) rebuild each transform in their thread; ` +
+        `give ${cls.name} a workerSpec() returning { module, exportName, args }, or use num_workers: 0`,
+    );
+  }
+}
 
 /** Compose(transforms): applies each in order. */
 export class Compose extends Transform {
   constructor(readonly transforms: readonly ImageFn[]) {
     super();
+    _record(this, Compose, arguments);
   }
   override forward(img: Tensor): Tensor {
     return this.transforms.reduce((x, t) => t(x), img);
@@ -44,6 +82,7 @@ export class PILToTensor extends Transform {
 export class ConvertImageDtype extends Transform {
   constructor(readonly dtype: dtype) {
     super();
+    _record(this, ConvertImageDtype, arguments);
   }
   override forward(image: Tensor): Tensor {
     return F.convert_image_dtype(image, this.dtype);
@@ -54,6 +93,7 @@ export class Normalize extends Transform {
   readonly inplace: boolean;
   constructor(readonly mean: readonly number[], readonly std: readonly number[], opts: { inplace?: boolean } | boolean = {}) {
     super();
+    _record(this, Normalize, arguments);
     this.inplace = typeof opts === 'boolean' ? opts : (opts.inplace ?? false);
   }
   override forward(t: Tensor): Tensor {
@@ -70,6 +110,7 @@ export class Resize extends Transform {
   readonly antialias: boolean | null;
   constructor(readonly size: number | readonly number[], ...args: Args<F.ResizeOptions, typeof RESIZE_KEYS>) {
     super();
+    _record(this, Resize, arguments);
     const o = bindArgs<F.ResizeOptions>('Resize', RESIZE_KEYS, args, { interpolation: 'bilinear', max_size: null, antialias: null });
     if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) {
       throw new TypeError(`Size should be int or sequence. Got ${typeof size}`);
@@ -85,6 +126,7 @@ export class CenterCrop extends Transform {
   readonly size: [number, number];
   constructor(size: number | readonly number[]) {
     super();
+    _record(this, CenterCrop, arguments);
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
   }
   override forward(img: Tensor): Tensor {
@@ -100,6 +142,7 @@ export class Pad extends Transform {
     readonly padding_mode: PaddingMode = 'constant',
   ) {
     super();
+    _record(this, Pad, arguments);
     if (typeof padding !== 'number' && ![1, 2, 4].includes(padding.length)) {
       throw new Error(`Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
     }
@@ -112,10 +155,19 @@ export class Pad extends Transform {
 export class Lambda extends Transform {
   constructor(readonly lambd: ImageFn) {
     super();
+    _record(this, Lambda, arguments);
     if (typeof lambd !== 'function') throw new TypeError(`Argument lambd should be callable, got ${typeof lambd}`);
   }
   override forward(img: Tensor): Tensor {
     return this.lambd(img);
+  }
+  /** A closure cannot be rebuilt in another thread. */
+  override workerSpec(): WorkerSpec {
+    throw new TypeError(
+      'transforms.Lambda cannot be used with DataLoader num_workers > 0: its function cannot be sent to a ' +
+        'worker thread. Write it as a Transform subclass with a workerSpec() ({ module, exportName, args }), ' +
+        'or use num_workers: 0',
+    );
   }
 }
 
@@ -136,6 +188,7 @@ export class RandomCrop extends Transform {
   readonly padding_mode: PaddingMode;
   constructor(size: number | readonly number[], ...args: Args<RandomCropOptions, typeof RANDOM_CROP_KEYS>) {
     super();
+    _record(this, RandomCrop, arguments);
     const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, {
       padding: null, pad_if_needed: false, fill: 0, padding_mode: 'constant',
     });
@@ -168,6 +221,7 @@ export class RandomCrop extends Transform {
 export class RandomHorizontalFlip extends Transform {
   constructor(readonly p = 0.5) {
     super();
+    _record(this, RandomHorizontalFlip, arguments);
   }
   override forward(img: Tensor): Tensor {
     return randLess(this.p) ? F.hflip(img) : img;
@@ -177,6 +231,7 @@ export class RandomHorizontalFlip extends Transform {
 export class RandomVerticalFlip extends Transform {
   constructor(readonly p = 0.5) {
     super();
+    _record(this, RandomVerticalFlip, arguments);
   }
   override forward(img: Tensor): Tensor {
     return randLess(this.p) ? F.vflip(img) : img;
@@ -200,6 +255,7 @@ export class RandomResizedCrop extends Transform {
   readonly antialias: boolean | null;
   constructor(size: number | readonly number[], ...args: Args<RandomResizedCropOptions, typeof RRC_KEYS>) {
     super();
+    _record(this, RandomResizedCrop, arguments);
     const o = bindArgs<RandomResizedCropOptions>('RandomResizedCrop', RRC_KEYS, args, {
       scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: null,
     });
@@ -215,7 +271,7 @@ export class RandomResizedCrop extends Transform {
     const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
     for (let k = 0; k < 10; k++) {
       const targetArea = area * uniformItem(scale[0], scale[1]);
-      const aspect = Number(torch.empty(1).uniform_(logRatio[0], logRatio[1]).exp().item());
+      const aspect = Number(uniformTensor(logRatio[0], logRatio[1]).exp().item());
       const w = pyRound(Math.sqrt(targetArea * aspect));
       const h = pyRound(Math.sqrt(targetArea / aspect));
       if (w > 0 && w <= width && h > 0 && h <= height) {
@@ -254,6 +310,7 @@ export class RandomRotation extends Transform {
   readonly fill: number | readonly number[];
   constructor(degrees: number | readonly number[], ...args: Args<RandomRotationOptions, typeof ROTATION_KEYS>) {
     super();
+    _record(this, RandomRotation, arguments);
     const o = bindArgs<RandomRotationOptions>('RandomRotation', ROTATION_KEYS, args, {
       interpolation: 'nearest', expand: false, center: null, fill: 0,
     });
@@ -315,6 +372,7 @@ export class ColorJitter extends Transform {
   readonly hue: [number, number] | null;
   constructor(...args: Args<ColorJitterOptions, typeof JITTER_KEYS>) {
     super();
+    _record(this, ColorJitter, arguments);
     const o = bindArgs<ColorJitterOptions>('ColorJitter', JITTER_KEYS, args, { brightness: 0, contrast: 0, saturation: 0, hue: 0 });
     this.brightness = checkJitter(o.brightness, 'brightness', 1, [0, Infinity], true);
     this.contrast = checkJitter(o.contrast, 'contrast', 1, [0, Infinity], true);
@@ -329,7 +387,7 @@ export class ColorJitter extends Transform {
     saturation: readonly number[] | null,
     hue: readonly number[] | null,
   ): [number[], number | null, number | null, number | null, number | null] {
-    const fnIdx = Array.from(torch.randperm(4).toTypedArray() as ArrayLike<bigint | number>, Number);
+    const fnIdx = Array.from(randperm(4, thread_generator()).toTypedArray() as ArrayLike<bigint | number>, Number);
     const draw = (r: readonly number[] | null): number | null => (r === null ? null : uniformItem(r[0], r[1]));
     const b = draw(brightness);
     const c = draw(contrast);
@@ -354,6 +412,7 @@ export class ColorJitter extends Transform {
 export class Grayscale extends Transform {
   constructor(readonly num_output_channels = 1) {
     super();
+    _record(this, Grayscale, arguments);
   }
   override forward(img: Tensor): Tensor {
     return F.rgb_to_grayscale(img, this.num_output_channels);
@@ -376,6 +435,7 @@ export class RandomErasing extends Transform {
   readonly inplace: boolean;
   constructor(readonly p = 0.5, ...args: Args<RandomErasingOptions, typeof ERASING_KEYS>) {
     super();
+    _record(this, RandomErasing, arguments);
     const o = bindArgs<RandomErasingOptions>('RandomErasing', ERASING_KEYS, args, {
       scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false,
     });
@@ -398,12 +458,12 @@ export class RandomErasing extends Transform {
     const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
     for (let k = 0; k < 10; k++) {
       const eraseArea = area * uniformItem(scale[0], scale[1]);
-      const aspect = Number(torch.empty(1).uniform_(logRatio[0], logRatio[1]).exp().item());
+      const aspect = Number(uniformTensor(logRatio[0], logRatio[1]).exp().item());
       const h = pyRound(Math.sqrt(eraseArea * aspect));
       const w = pyRound(Math.sqrt(eraseArea / aspect));
       if (!(h < imgH && w < imgW)) continue;
       const v = value === null
-        ? torch.empty([imgC, h, w], { dtype: torch.float32 }).normal_()
+        ? normal_(torch.empty([imgC, h, w], { dtype: torch.float32 }), 0, 1, thread_generator())
         : torch.tensor([...value]).view(-1, 1, 1);
       const i = randintItem(0, imgH - h + 1);
       const j = randintItem(0, imgW - w + 1);
@@ -427,3 +487,6 @@ export class RandomErasing extends Transform {
   }
 }
 
+
+/** Built-in transforms without constructor arguments (nothing to record). */
+const NO_ARGS = new Set<abstract new (...a: never[]) => unknown>([ToTensor, PILToTensor]);

@@ -11,7 +11,7 @@ import type { Args } from '../../nn/functional';
 import * as F from './functional';
 import { bindArgs, setupSize } from './_image';
 import type { PaddingMode } from './_image';
-import { Compose, Transform } from './transforms';
+import { Compose, Transform, _record } from './transforms';
 
 export { Compose };
 
@@ -40,6 +40,7 @@ export class RandomCrop extends Transform {
   readonly padding_mode: PaddingMode;
   constructor(size: number | readonly number[], ...args: Args<RandomCropOptions, typeof RANDOM_CROP_KEYS>) {
     super();
+    _record(this, RandomCrop, arguments, 'torchts:vision/transforms/v2');
     const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, { padding: null, fill: 0, padding_mode: 'constant' });
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
     [this.padding, this.fill, this.padding_mode] = [o.padding, o.fill, o.padding_mode];
@@ -64,6 +65,7 @@ export class RandomCrop extends Transform {
 export class RandomHorizontalFlip extends Transform {
   constructor(readonly p = 0.5) {
     super();
+    _record(this, RandomHorizontalFlip, arguments, 'torchts:vision/transforms/v2');
   }
   override forward(img: Tensor): Tensor {
     return batched(img, (x) => {
@@ -78,6 +80,7 @@ export class Normalize extends Transform {
   readonly inplace: boolean;
   constructor(readonly mean: readonly number[], readonly std: readonly number[], opts: { inplace?: boolean } = {}) {
     super();
+    _record(this, Normalize, arguments, 'torchts:vision/transforms/v2');
     this.inplace = opts.inplace ?? false;
   }
   override forward(t: Tensor): Tensor {
@@ -89,6 +92,7 @@ export class Normalize extends Transform {
 export class ConvertImageDtype extends Transform {
   constructor(readonly dtype: dtype) {
     super();
+    _record(this, ConvertImageDtype, arguments, 'torchts:vision/transforms/v2');
   }
   override forward(image: Tensor): Tensor {
     return F.convert_image_dtype(image, this.dtype);
