@@ -4,6 +4,20 @@ import { dtype, bool as boolDtype, float32, float64, get_default_dtype, int8, in
 import { argError, TorchError, typeName } from './errors';
 import { FactoryOptions, packOptions } from './options';
 import { isScalar, Scalar, sizeArgs, Tensor } from './tensor';
+import * as G from './generator';
+
+/**
+ * Options of the random factories: PyTorch's `generator=` keyword besides dtype/device. Without
+ * one, a DataLoader worker thread draws from its own generator (G.thread_generator(): PyTorch's
+ * workers are processes with their own default generator), the main thread from the default one.
+ */
+export interface RandomOptions extends FactoryOptions {
+  generator?: G.Generator | null;
+}
+
+function generatorOf(opts: RandomOptions | undefined): G.Generator | null {
+  return opts?.generator ?? G.thread_generator();
+}
 
 function wrap(h: Handle): Tensor {
   return new Tensor(h);
@@ -167,13 +181,14 @@ export function frombuffer(buffer: ArrayBuffer | TypedArray, opts: { dtype: dtyp
 }
 
 type SizeArgs = (number | readonly number[] | FactoryOptions)[];
+type RandomSizeArgs = (number | readonly number[] | RandomOptions)[];
 
 /** Splits `f(2, 3, opts)` / `f([2, 3], opts)` into sizes and options. */
-function sizeAndOptions(fn: string, args: SizeArgs): [number[], FactoryOptions | undefined] {
+function sizeAndOptions(fn: string, args: RandomSizeArgs): [number[], RandomOptions | undefined] {
   const last = args[args.length - 1];
   const hasOpts = last !== undefined && typeof last === 'object' && !Array.isArray(last);
   const sizes = hasOpts ? args.slice(0, -1) : args;
-  return [sizeArgs(fn, sizes), hasOpts ? (last as FactoryOptions) : undefined];
+  return [sizeArgs(fn, sizes), hasOpts ? (last as RandomOptions) : undefined];
 }
 
 /** Floating factories default to the default dtype; an explicit dtype wins. */
@@ -193,13 +208,15 @@ export function empty(...args: SizeArgs): Tensor {
   const [size, o] = sizeAndOptions('empty', args);
   return wrap(N.empty(size, floatOpts('empty', o)));
 }
-export function rand(...args: SizeArgs): Tensor {
+export function rand(...args: RandomSizeArgs): Tensor {
   const [size, o] = sizeAndOptions('rand', args);
-  return wrap(N.rand(size, floatOpts('rand', o)));
+  const g = generatorOf(o);
+  return g ? G.rand(size, g, o) : wrap(N.rand(size, floatOpts('rand', o)));
 }
-export function randn(...args: SizeArgs): Tensor {
+export function randn(...args: RandomSizeArgs): Tensor {
   const [size, o] = sizeAndOptions('randn', args);
-  return wrap(N.randn(size, floatOpts('randn', o)));
+  const g = generatorOf(o);
+  return g ? G.randn(size, g, o) : wrap(N.randn(size, floatOpts('randn', o)));
 }
 
 /** torch.full(size, fill_value): the dtype follows the fill value (int64 for integers, bool, float). */
@@ -234,24 +251,34 @@ export function linspace(start: number, end: number, steps: number, opts?: Facto
 }
 
 /** torch.randint(high, size) / randint(low, high, size). */
-export function randint(low: number, high: number | readonly number[], size?: readonly number[] | FactoryOptions, opts?: FactoryOptions): Tensor {
-  if (Array.isArray(high)) return randint(0, low, high, size as FactoryOptions | undefined);
+export function randint(
+  low: number,
+  high: number | readonly number[],
+  size?: readonly number[] | RandomOptions,
+  opts?: RandomOptions,
+): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high, size as RandomOptions | undefined);
   const s = sizeArgs('randint', [size as readonly number[]]);
   if (!Number.isInteger(low)) throw argError('randint', 'low', 'int', low);
   if (!Number.isInteger(high)) throw argError('randint', 'high', 'int', high);
-  return wrap(N.randint(low, high, s, packOptions('randint', opts, int64)));
+  const g = generatorOf(opts);
+  return g ? G.randint(low, high as number, s, g, opts) : wrap(N.randint(low, high as number, s, packOptions('randint', opts, int64)));
 }
 
-export function randperm(n: number, opts?: FactoryOptions): Tensor {
+export function randperm(n: number, opts?: RandomOptions): Tensor {
   if (!Number.isInteger(n)) throw argError('randperm', 'n', 'int', n);
-  return wrap(N.randperm(n, packOptions('randperm', opts, int64)));
+  const g = generatorOf(opts);
+  return g ? G.randperm(n, g, opts) : wrap(N.randperm(n, packOptions('randperm', opts, int64)));
 }
 
 /** torch.normal(mean, std, size?) with Tensor or number mean/std. */
-export function normal(mean: Tensor | number, std: Tensor | number = 1, size?: readonly number[], opts?: FactoryOptions): Tensor {
+export function normal(mean: Tensor | number, std: Tensor | number = 1, size?: readonly number[], opts?: RandomOptions): Tensor {
   if (mean instanceof Tensor) return wrap(std instanceof Tensor ? N.normal_tt(mean._h, std._h) : N.normal_ts(mean._h, std));
   if (std instanceof Tensor) return wrap(N.normal_st(mean, std._h));
   if (size === undefined) throw new TypeError('normal(): a size is needed when mean and std are numbers');
+  const g = generatorOf(opts);
+  // With a generator, as ATen's normal(mean, std, size, generator): empty(size).normal_(mean, std, generator).
+  if (g) return G.normal_(wrap(N.empty(sizeArgs('normal', [size]), floatOpts('normal', opts))), mean, std, g);
   return wrap(N.normal(mean, std, sizeArgs('normal', [size]), floatOpts('normal', opts)));
 }
 
@@ -283,9 +310,15 @@ export function randint_like(input: Tensor, low: number, high?: number, opts?: F
   return wrap(N.randint_like(input._h, low, high, likeOpts('randint_like', input, opts)));
 }
 
+/**
+ * torch.manual_seed. In a DataLoader worker thread it seeds that worker's generator only, as
+ * manual_seed in a PyTorch worker process leaves the main process's generator alone.
+ */
 export function manual_seed(seed: number | bigint): void {
   if (typeof seed !== 'bigint' && !Number.isInteger(seed)) throw argError('manual_seed', 'seed', 'int', seed);
-  N.manual_seed(seed);
+  const worker = G.thread_generator();
+  if (worker) worker.manual_seed(seed);
+  else N.manual_seed(seed);
 }
 
 export function initial_seed(): number {

@@ -150,18 +150,4 @@ export function normal_(t: Tensor, mean = 0, std = 1, generator?: Generator | nu
   return t;
 }
 
-// Python's DataLoader workers are processes, each with its own global generator seeded
-// base_seed + worker_id. torchts' workers are threads of one process, and libtorch's default
-// generator is process-wide, so a worker gets its own Generator here instead: the random
-// transforms and FakeData draw from `thread_generator()` (null on the main thread: the default).
-let threadGenerator: Generator | null = null;
-
-/** The generator this thread's data pipeline draws from: a DataLoader worker's own, else null (the default). */
-export function thread_generator(): Generator | null {
-  return threadGenerator;
-}
-
-/** Set by the DataLoader worker at start-up (lib/utils/data/_worker.ts). */
-export function _set_thread_generator(g: Generator | null): void {
-  threadGenerator = g;
-}
+export { thread_generator, _set_thread_generator } from './_thread_generator';

@@ -14,6 +14,8 @@ import { device, deviceFromCode, DeviceLike, toDevice } from './device';
 import { argError, TorchError, typeName } from './errors';
 import { Index, encodeIndex } from './indexing';
 import { track } from './scope';
+import { thread_generator } from './_thread_generator';
+import type { Generator } from './generator';
 import { formatTensor, PrintableTensor } from './_tensor_str';
 
 /** A Python number: JS numbers (integers become integral scalars), booleans, bigints. */
@@ -987,12 +989,17 @@ export class Tensor {
     N.zero_(this._h);
     return this;
   }
-  uniform_(from = 0, to = 1): this {
-    N.uniform_(this._h, from, to);
+  /** In a DataLoader worker thread, draws from that worker's generator (see creation.ts RandomOptions). */
+  uniform_(from = 0, to = 1, opts?: { generator?: Generator | null }): this {
+    const g = opts?.generator ?? thread_generator();
+    if (g) N.uniform_g_(this._h, from, to, g._g);
+    else N.uniform_(this._h, from, to);
     return this;
   }
-  normal_(mean = 0, std = 1): this {
-    N.normal_(this._h, mean, std);
+  normal_(mean = 0, std = 1, opts?: { generator?: Generator | null }): this {
+    const g = opts?.generator ?? thread_generator();
+    if (g) N.normal_g_(this._h, mean, std, g._g);
+    else N.normal_(this._h, mean, std);
     return this;
   }
   bernoulli_(p = 0.5): this {

@@ -51,6 +51,12 @@ const cases: Record<string, { py: string; setup?: string }> = {
   collate_tuple: { py: 'default_collate([(1, 2.5, torch.tensor([1., 2.])), (3, 4.0, torch.tensor([3., 4.]))])' },
   collate_dict: { py: "default_collate([{'a': 1, 'b': (True, 2.5)}, {'a': 2, 'b': (False, 3.5)}])['b']" },
   collate_dict_a: { py: "default_collate([{'a': 1, 'b': (True, 2.5)}, {'a': 2, 'b': (False, 3.5)}])['a']" },
+  g_rand: { py: 'torch.rand(4, generator=torch.Generator().manual_seed(5))' },
+  g_randn: { py: 'torch.randn(2, 3, generator=torch.Generator().manual_seed(5))' },
+  g_randint: { py: 'torch.randint(0, 10, (6,), generator=torch.Generator().manual_seed(5))' },
+  g_randperm: { py: 'torch.randperm(7, generator=torch.Generator().manual_seed(5))' },
+  g_normal: { py: 'torch.normal(2., 3., (4,), generator=torch.Generator().manual_seed(5))' },
+  g_uniform: { py: 'torch.empty(3).uniform_(-1, 1, generator=torch.Generator().manual_seed(5))' },
   collate_int32: { py: 'default_collate([torch.zeros(2, 3, dtype=torch.int32), torch.ones(2, 3, dtype=torch.int32)])' },
 };
 
@@ -110,6 +116,29 @@ describe('torch.Generator', () => {
     g.manual_seed(-1);
     expect(g.initial_seed()).toBe(2n ** 64n - 1n);
     expect(() => g.manual_seed(1.5)).toThrow(TypeError);
+  });
+});
+
+describe('the generator option of the random factories', () => {
+  const g = () => new Generator().manual_seed(5);
+  const vals = (t: torch.Tensor) => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
+  const close = (t: torch.Tensor, r: PyResult) => {
+    const want = plain(r) as number[];
+    vals(t).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+  };
+
+  test('rand, randn, randint, randperm, normal and uniform_ draw Python’s numbers from a generator', () => {
+    torch.manual_seed(0);
+    const state = torch.get_rng_state();
+    close(torch.rand([4], { generator: g() }), py.g_rand);
+    close(torch.randn(2, 3, { generator: g() }), py.g_randn);
+    expect(vals(torch.randint(0, 10, [6], { generator: g() }))).toEqual(plain(py.g_randint));
+    expect(vals(torch.randperm(7, { generator: g() }))).toEqual(plain(py.g_randperm));
+    close(torch.normal(2, 3, [4], { generator: g() }), py.g_normal);
+    close(torch.empty(3).uniform_(-1, 1, { generator: g() }), py.g_uniform);
+    // An explicit generator leaves the default one alone.
+    expect(torch.equal(torch.get_rng_state(), state)).toBe(true);
+    expect(() => torch.rand([2], { generator: 3 as unknown as Generator })).toThrow(TypeError);
   });
 });
 
@@ -327,10 +356,19 @@ function defineBusy(torch, Dataset, file) {
     workerSpec() { return { module: file, exportName: 'BusyDataset', args: [this.n, this.ms, this.failAt] }; }
   };
 }
+function defineRand(torch, Dataset, file) {
+  // Draws with torch.rand / torch.randint and no generator, as user datasets do.
+  return class RandDataset extends Dataset {
+    constructor(n) { super(); this.n = n; }
+    __len__() { return this.n; }
+    __getitem__(i) { return [torch.rand([2]), torch.randint(0, 1000, [1])]; }
+    workerSpec() { return { module: file, exportName: 'RandDataset', args: [this.n] }; }
+  };
+}
 const file = __filename;
-module.exports = { defineBusy, get BusyDataset() {
-  return defineBusy(require(${JSON.stringify(distIndex)}), require(${JSON.stringify(distData)}).Dataset, file);
-} };
+const lib = () => [require(${JSON.stringify(distIndex)}), require(${JSON.stringify(distData)}).Dataset, file];
+module.exports = { defineBusy, defineRand, get BusyDataset() { return defineBusy(...lib()); },
+  get RandDataset() { return defineRand(...lib()); } };
 `;
 
 describe('DataLoader with num_workers > 0', () => {
@@ -396,6 +434,28 @@ describe('DataLoader with num_workers > 0', () => {
     await loader.shutdown();
     process.stdout.write(`parallel/serial time ratios with 2 workers: ${ratios.map((r) => r.toFixed(2)).join(', ')}\n`);
     expect(Math.min(...ratios)).toBeLessThan(0.8);
+  });
+
+  test('torch.rand in a worker draws from the worker’s own generator: reproducible, global RNG untouched', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Rand: new (n: number) => data.Dataset<[torch.Tensor, torch.Tensor]> = require(fixture).defineRand(
+      torch,
+      data.Dataset,
+      fixture,
+    );
+    const run = async () => {
+      const out: number[][] = [];
+      const loader = new DataLoader(new Rand(12), { batch_size: 3, num_workers: 2, generator: new Generator().manual_seed(4) });
+      for await (const [x, y] of loader) out.push([...Array.from(x.toTypedArray() as Float32Array), ...ints(y)]);
+      return out;
+    };
+    torch.manual_seed(0);
+    const state = torch.get_rng_state();
+    const a = await run();
+    expect(torch.equal(torch.get_rng_state(), state)).toBe(true);
+    expect(await run()).toEqual(a);
+    // The two workers have different seeds (base_seed + worker_id): their first batches differ.
+    expect(a[1]).not.toEqual(a[0]);
   });
 
   test('a worker’s exception surfaces with its message', async () => {
