@@ -4,7 +4,7 @@
  * (examples/_knobs.ts), e.g. TORCHTS_EXAMPLE_BATCHES=3 for a quick run.
  */
 import * as torch from 'torchts';
-import { datasets, transforms } from 'torchts/vision';
+import { transforms } from 'torchts/vision';
 import { knobs, cifar } from './_knobs';
 
 const { nn, optim } = torch;

@@ -103,7 +103,7 @@ function flatten(fn: string, data: NestedArray): Flattened {
   return { shape, data: out, kind: numel === 0 ? 'float' : kind };
 }
 
-export interface TensorOptions extends FactoryOptions {}
+export type TensorOptions = FactoryOptions;
 
 /**
  * torch.tensor(data, { dtype, device, requires_grad }): always copies. Integer-valued JS numbers

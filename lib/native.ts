@@ -45,7 +45,7 @@ function firstLine(e: unknown): string {
 
 function describeLibtorch(root: string): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { findLibtorch } = require(path.join(root, 'scripts', 'libtorch.js'));
     const found = findLibtorch();
     if (found.source) return `libtorch ${found.version} found (${found.source}, ${found.prefix})`;
@@ -64,7 +64,7 @@ function load(): NativeBinding {
       continue;
     }
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       return require(file) as NativeBinding;
     } catch (e) {
       tried.push(`${path.relative(root, file)}: ${firstLine(e)}`);

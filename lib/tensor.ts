@@ -355,6 +355,7 @@ export class Tensor {
   }
 
   private printable(): PrintableTensor {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the printable's getters
     const self = this;
     const fn = this.grad_fn;
     return {
@@ -1078,7 +1079,7 @@ type BinaryMethods = { [K in BinaryName]: (other: Tensor | Scalar) => Tensor } &
   [K in `${BinaryName}_`]: (other: Tensor | Scalar) => Tensor;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+ 
 export interface Tensor extends UnaryMethods, BinaryMethods {}
 
 // Aliases PyTorch has for these.

@@ -37,7 +37,7 @@ function fromLog(file) {
   } catch {
     return null;
   }
-  // eslint-disable-next-line no-control-regex
+   
   const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^\s*Tests:\s/.test(l));
   if (lines.length === 0) return null;
   const count = (word) => Number((new RegExp(`(\\d+) ${word}`).exec(lines[lines.length - 1]) || [])[1] || 0);

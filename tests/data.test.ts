@@ -380,7 +380,7 @@ describe('DataLoader with num_workers > 0', () => {
     expect(fs.existsSync(path.join(root, 'dist', 'lib', 'utils', 'data', 'dataloader.js'))).toBe(true);
     fixture = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'torchts-data-')), 'busy.js');
     fs.writeFileSync(fixture, FIXTURE);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     Busy = require(fixture).defineBusy(torch, data.Dataset, fixture);
   });
 
@@ -437,7 +437,7 @@ describe('DataLoader with num_workers > 0', () => {
   });
 
   test('torch.rand in a worker draws from the worker’s own generator: reproducible, global RNG untouched', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const Rand: new (n: number) => data.Dataset<[torch.Tensor, torch.Tensor]> = require(fixture).defineRand(
       torch,
       data.Dataset,

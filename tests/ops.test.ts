@@ -7,7 +7,6 @@ import * as torch from '../lib';
 import { expectMatches, OracleCase, PyResult, runPython } from './helpers/oracle';
 import { gc } from './helpers/gc';
 
-type T = torch.Tensor;
 interface Case extends OracleCase {
   name: string;
   ts: () => unknown;

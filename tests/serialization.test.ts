@@ -20,7 +20,7 @@ import { findPython } from './helpers/oracle';
 import { gc } from './helpers/gc';
 
 // The real module object (not an import-star copy): jest.spyOn must replace what lib/ calls.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const fs: typeof import('fs') = require('fs');
 
 type Obj = Record<string, unknown>;

@@ -9,7 +9,7 @@ import { bindArgs, FactoryKwargs, PyArgs, pyRepr, REQUIRED } from './utils';
 
 /** Returns its input; takes and ignores any arguments (a placeholder layer). */
 export class Identity extends Module<(input: Tensor) => Tensor> {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+   
   constructor(..._args: unknown[]) {
     super();
   }

@@ -157,12 +157,12 @@ function sizeStr(shape: readonly number[]): string {
 }
 
 // The callable-instance trick needs the class and an interface of the same name.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+ 
 export interface Module<F extends AnyForward = AnyForward> {
   (...args: Parameters<F>): ReturnType<F>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+ 
 export class Module<F extends AnyForward = AnyForward> {
   /** Whether the module is in training mode (train() / eval()). */
   declare training: boolean;
@@ -171,7 +171,7 @@ export class Module<F extends AnyForward = AnyForward> {
 
   constructor() {
     const call = function (this: unknown, ...args: unknown[]): unknown {
-      // eslint-disable-next-line @typescript-eslint/no-use-before-define
+       
       return (proxy as Module)._call_impl(...args);
     };
     Object.setPrototypeOf(call, new.target.prototype);
@@ -191,7 +191,7 @@ export class Module<F extends AnyForward = AnyForward> {
   }
 
   /** The computation; subclasses override it. */
-  forward(...args: Parameters<F>): ReturnType<F> {
+  forward(..._args: Parameters<F>): ReturnType<F> {
     throw new TorchError(`Module [${this._get_name()}] is missing the required "forward" function`, 'NotImplementedError');
   }
 
@@ -336,6 +336,7 @@ export class Module<F extends AnyForward = AnyForward> {
   /** `model.get_submodule('layer1.0.conv1')`. */
   get_submodule(target: string): Module {
     if (target === '') return this;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this module
     let mod: Module = this;
     for (const item of target.split('.')) {
       const next = stateOf(mod).modules.get(item);
