@@ -59,7 +59,12 @@ struct EnvData {
   int64_t holders = 0;            // handle objects not yet finalized (keep this struct alive)
   int64_t live_tensors = 0;       // tensors owned by JS handles, for leak tests
   int64_t live_bytes = 0;         // bytes accounted for them
-  int64_t unreported_bytes = 0;   // accounted but not yet reported to V8 (tensor_handle.cc)
+  // External-memory reporting to V8 (policy in tensor_handle.cc).
+  int64_t young_bytes = 0;        // data bytes of live handles made since the last collection noticed
+  int64_t old_bytes = 0;          // data bytes of older live handles
+  int64_t reported_bytes = 0;     // what V8 has been told
+  uint64_t epoch = 0;             // bumped when a collection is noticed
+  bool collected = false;         // a finalizer ran since the last epoch bump
   bool env_gone = false;          // instance data finalized; freed when live_tensors drops to 0
   std::thread::id thread;         // the JS thread of this environment
   // References to JS ArrayBuffers whose tensors died on another thread; released on the JS thread.
@@ -73,8 +78,9 @@ EnvData* GetEnvData(napi_env env);
 // The holder behind each JS tensor handle (a type-tagged napi external).
 struct TensorHolder {
   Tensor tensor;
-  int64_t accounted_bytes;  // bytes reported to V8 for this handle
+  int64_t accounted_bytes;  // data bytes + handle overhead (0 once released)
   EnvData* env_data;
+  uint64_t epoch;  // EnvData::epoch at creation: young while it is still the current one
 };
 
 napi_value WrapTensor(napi_env env, Tensor t);  // undefined tensor -> null

@@ -69,6 +69,9 @@ Opt<at::Generator> GenOf(const Opt<GenArg>& g) {
 }
 }  // namespace
 
+// The same parameter for other op tables (ops_vision.cc draws transform parameters with it).
+Opt<at::Generator> GeneratorParam(napi_env env, napi_value v) { return GenOf(From<Opt<GenArg>>::Get(env, v)); }
+
 void RegisterDataOps(Registry& r) {
   using Opts = FactoryOptions;
   // torch.Generator() (CPU). Python seeds a new generator with default_rng_seed_val (67280421310721).

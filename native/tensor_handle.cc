@@ -12,44 +12,65 @@ namespace {
 // Distinguishes our handles from any other external or object (checked before every unwrap).
 constexpr napi_type_tag kTensorTag = {0x7a1c6c2b5e0f4d11ULL, 0x9b3e2f6a8c4d7e05ULL};
 
-// Bookkeeping a handle costs besides the tensor's bytes (TensorImpl, storage, holder).
-constexpr int64_t kHandleOverhead = 512;
+// Bookkeeping a handle costs besides the tensor's bytes (TensorImpl, storage, holder, napi
+// reference, malloc headers): measured as the resident memory of 300,000 live `torch.empty(0)`
+// handles, ~700 bytes each, ~65 of them on the JS heap.
+constexpr int64_t kHandleOverhead = 640;
 
-int64_t AccountedBytes(const Tensor& t) {
+// The tensor's own bytes, capped at its storage size (expand() can report a huge numel).
+int64_t DataBytes(const Tensor& t) {
   int64_t bytes = t.numel() * static_cast<int64_t>(t.element_size());
-  // A view never costs more than the storage it looks at (expand() can report huge numel).
   if (t.has_storage()) bytes = std::min<int64_t>(bytes, static_cast<int64_t>(t.storage().nbytes()));
-  return bytes + kHandleOverhead;
+  return bytes;
 }
 
-// Reports memory to V8 in steps of kAccountingQuantum rather than per tensor: each report can
-// run GC heuristics (an incremental-marking step once over the limit), which is costly per op.
-// A positive report may start a garbage collection, so it is only made for a growth (delta > 0,
-// from WrapTensor, never inside GC); finalizers run inside GC and only ever report a decrease,
-// which V8 records without running any heuristics.
+// Reporting policy. V8 starts a full (mark-compact) collection whenever the external memory it has
+// been told about has grown by 64 MB since the last one. Scavenges (young-generation GCs) free
+// young dead handles too, but only JS allocation triggers them. Reporting every tensor's bytes at
+// birth made a training loop's short-lived activations (~6 MB per LeNet-5 step, little JS
+// allocation) start a mark-compact every ~9 steps, ~290 per epoch: most of the gap to Python
+// (docs/benchmarks.md, bench/lenet_epoch).
+//
+// So a handle's fixed overhead is reported at once, but its data bytes only once it outlives a
+// collection or once the data of handles made since the last collection ("young": their epoch is
+// still EnvData::epoch) exceeds kYoungAllowance. Most temporaries die in the next GC, scavenge or
+// not, and are never reported. The first handle made after a collection (noticed by a finalizer
+// having run) promotes the survivors. Garbage data thus waits for a GC at most kYoungAllowance
+// longer than before; floods of small tensors keep their cadence (overhead, not data, drives it).
+constexpr int64_t kYoungAllowance = 64 << 20;
+// Reports are batched in steps of kAccountingQuantum rather than made per tensor: each positive
+// report over V8's limit runs GC heuristics (an incremental-marking step), costly per op.
 constexpr int64_t kAccountingQuantum = 256 * 1024;
 
-void Account(node_api_basic_env env, EnvData* d, int64_t delta) {
-  d->unreported_bytes += delta;
-  const bool flush = delta > 0 ? d->unreported_bytes >= kAccountingQuantum : d->unreported_bytes <= -kAccountingQuantum;
-  if (flush) {
+// Brings V8's figure to: every handle's overhead + old data + young data over the allowance.
+// A positive report may start a garbage collection, so it is only made where the caller allows
+// (WrapTensor, never inside GC); finalizers only ever report a decrease, which V8 records without
+// running any heuristics.
+void Sync(node_api_basic_env env, EnvData* d, bool may_grow) {
+  const int64_t young_over = std::max<int64_t>(0, d->young_bytes - kYoungAllowance);
+  const int64_t target = d->live_tensors * kHandleOverhead + d->old_bytes + young_over;
+  const int64_t diff = target - d->reported_bytes;
+  if ((may_grow && diff >= kAccountingQuantum) || diff <= -kAccountingQuantum) {
     int64_t ignored;
-    napi_adjust_external_memory(env, d->unreported_bytes, &ignored);
-    d->unreported_bytes = 0;
+    napi_adjust_external_memory(env, diff, &ignored);
+    d->reported_bytes = target;
   }
 }
 
 void ReleaseAccounting(node_api_basic_env env, TensorHolder* h) {
   if (h->accounted_bytes == 0) return;
-  h->env_data->live_tensors--;
-  h->env_data->live_bytes -= h->accounted_bytes;
-  Account(env, h->env_data, -h->accounted_bytes);
+  EnvData* d = h->env_data;
+  d->live_tensors--;
+  d->live_bytes -= h->accounted_bytes;
+  (h->epoch == d->epoch ? d->young_bytes : d->old_bytes) -= h->accounted_bytes - kHandleOverhead;
+  Sync(env, d, false);
   h->accounted_bytes = 0;
 }
 
 void FinalizeHolder(node_api_basic_env env, void* data, void* /*hint*/) {
   auto* h = static_cast<TensorHolder*>(data);
   EnvData* d = h->env_data;
+  d->collected = true;
   ReleaseAccounting(env, h);
   delete h;  // may free storage; a from_blob deleter only releases a reference (basic API)
   if (--d->holders == 0 && d->env_gone) delete d;
@@ -65,8 +86,14 @@ napi_value WrapTensor(napi_env env, Tensor t) {
   }
   EnvData* d = GetEnvData(env);
   if (d->has_pending.load(std::memory_order_relaxed)) DrainPendingUnrefs(env, d);
-  const int64_t bytes = AccountedBytes(t);
-  auto* h = new TensorHolder{std::move(t), bytes, d};
+  const int64_t data = DataBytes(t);
+  if (d->collected) {  // a GC ran since the last handle was made: the young ones alive survived it
+    d->old_bytes += d->young_bytes;
+    d->young_bytes = 0;
+    d->epoch++;
+    d->collected = false;
+  }
+  auto* h = new TensorHolder{std::move(t), data + kHandleOverhead, d, d->epoch};
   if (napi_create_external(env, h, FinalizeHolder, nullptr, &result) != napi_ok) {
     delete h;
     throw std::runtime_error("torchts: could not create a tensor handle");
@@ -74,8 +101,9 @@ napi_value WrapTensor(napi_env env, Tensor t) {
   napi_type_tag_object(env, result, &kTensorTag);
   d->holders++;
   d->live_tensors++;
-  d->live_bytes += bytes;
-  Account(env, d, bytes);
+  d->live_bytes += data + kHandleOverhead;
+  d->young_bytes += data;
+  Sync(env, d, true);
   return result;
 }
 

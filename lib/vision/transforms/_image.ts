@@ -8,7 +8,9 @@
  */
 import * as torch from '../../index';
 import { Tensor, dtype } from '../../index';
-import { rand, randint, thread_generator, uniform_ } from '../../generator';
+import { thread_generator, uniform_ } from '../../generator';
+import { N } from '../../native';
+import type { Handle } from '../../native';
 
 /** PIL's channel counts for the modes torchvision meets: L, RGB, RGBA. */
 const PIL_CHANNELS = [1, 3, 4];
@@ -20,10 +22,15 @@ const PIL_CHANNELS = [1, 3, 4];
  */
 export function isPilLike(img: Tensor): boolean {
   if (img.dtype !== torch.uint8) return false;
-  if (img.dim() === 2) return true;
-  if (img.dim() !== 3) return false;
-  const [c0, , c2] = img.shape;
-  return PIL_CHANNELS.includes(c2) && !PIL_CHANNELS.includes(c0);
+  const d = img.dim();
+  if (d === 2) return true;
+  if (d !== 3) return false;
+  return PIL_CHANNELS.includes(img.size(2)) && !PIL_CHANNELS.includes(img.size(0));
+}
+
+/** A PIL-like image on the CPU: the fused natives (ops_vision.cc, vision_pil*.cc) take these. */
+export function isPilCpu(img: Tensor): boolean {
+  return img instanceof Tensor && isPilLike(img) && !img.is_cuda;
 }
 
 export function checkTensor(fn: string, img: unknown): Tensor {
@@ -66,25 +73,32 @@ export function floorDiv(a: number, b: number): number {
 
 // The random draws go through thread_generator(): null (the global generator) on the main
 // thread; in a DataLoader worker, that worker's own generator seeded base_seed + worker_id.
+// Each draw is one native call making the same ATen calls as Python (factory, draw, item).
+
+/** The generator handle for the natives: null means the default generator. */
+export function genHandle(): Handle | null {
+  const g = thread_generator();
+  return g === null ? null : g._g;
+}
 
 /** `torch.randint(low, high, size=(1,)).item()` as a JS number. */
 export function randintItem(low: number, high: number): number {
-  return Number(randint(low, high, [1], thread_generator()).item());
+  return Number(N.vision_randint(low, high, genHandle()));
 }
 
-/** `torch.empty(1).uniform_(a, b)`: one float32 draw. */
+/** `torch.empty(1).uniform_(a, b)`: one draw in the default dtype. */
 export function uniformTensor(a: number, b: number): Tensor {
   return uniform_(torch.empty(1), a, b, thread_generator());
 }
 
-/** `torch.empty(1).uniform_(a, b).item()`: a float32 draw widened to a double, as in Python. */
+/** `torch.empty(1).uniform_(a, b).item()`: a default-dtype draw widened to a double, as in Python. */
 export function uniformItem(a: number, b: number): number {
-  return Number(uniformTensor(a, b).item());
+  return N.vision_uniform(a, b, torch.get_default_dtype().code, genHandle()) as number;
 }
 
-/** `torch.rand(1) < p`: the comparison runs in float32, as Python's does. */
+/** `torch.rand(1) < p`: the comparison runs in the default dtype, as Python's does. */
 export function randLess(p: number): boolean {
-  return Boolean(rand([1], thread_generator()).lt(p).item());
+  return N.vision_rand_less(p, torch.get_default_dtype().code, genHandle()) as boolean;
 }
 
 /** torchvision's _setup_size: an int or a 1- or 2-sequence becomes [h, w]. */
@@ -99,6 +113,9 @@ export function setupSize(size: number | readonly number[], errorMsg: string): [
 export const InterpolationMode = { NEAREST: 'nearest', BILINEAR: 'bilinear', BICUBIC: 'bicubic' } as const;
 export type InterpolationMode = (typeof InterpolationMode)[keyof typeof InterpolationMode];
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
+
+/** Pillow's resample codes (Image.Resampling) for the modes its rotate and resize take. */
+export const PIL_RESAMPLE: Readonly<Record<string, number>> = { nearest: 0, bilinear: 2, bicubic: 3 };
 
 function isKeywords(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

@@ -1,14 +1,15 @@
 /**
  * rotate: torchvision's tensor path (an inverse affine matrix, a sampling grid built as
- * functional_tensor._gen_affine_grid builds it, and grid_sample), op for op, so values match
- * torchvision's tensor path. A PIL-like image takes the same path in C×H×W view; Pillow's own
- * rotate samples the same grid but may round a few boundary pixels differently.
+ * functional_tensor._gen_affine_grid builds it, and grid_sample), op for op (the grid and the
+ * sampling in one native call), so values match torchvision's tensor path. A PIL-like CPU image
+ * takes torchvision's PIL path instead: Pillow's Image.rotate, reproduced natively
+ * (native/vision_pil_rotate.cc), bytes equal to Pillow's.
  */
 import * as torch from '../../index';
 import { Tensor } from '../../index';
 import { N } from '../../native';
 import type { Args } from '../../nn/functional';
-import { bindArgs, castSqueeze, checkTensor, getDimensions, onChw } from './_image';
+import { bindArgs, checkTensor, getDimensions, isPilCpu, onChw, PIL_RESAMPLE } from './_image';
 import type { InterpolationMode } from './_image';
 
 /** _get_inverse_affine_matrix(center, angle, translate, scale, shear, inverted=True) */
@@ -51,37 +52,23 @@ function affineOutputSize(matrix: number[], w: number, h: number): [number, numb
   return [Math.trunc(size[0]), Math.trunc(size[1])];
 }
 
-/** _gen_affine_grid: pixel-centre coordinates of the output, mapped through theta, normalised. */
-function affineGrid(theta: Tensor, w: number, h: number, ow: number, oh: number): Tensor {
-  const dev = { device: theta.device };
-  const d = 0.5;
-  // linspace runs in the default dtype and is then copied into theta's dtype, as in Python.
-  const x = torch.linspace(-ow * 0.5 + d, ow * 0.5 + d - 1, ow, dev).to(theta.dtype).expand(oh, ow);
-  const y = torch.linspace(-oh * 0.5 + d, oh * 0.5 + d - 1, oh, dev).to(theta.dtype).unsqueeze(-1).expand(oh, ow);
-  const base = torch.stack([x, y, torch.ones([oh, ow], { dtype: theta.dtype, device: theta.device })], -1);
-  const rescaled = theta.transpose(1, 2).div(torch.tensor([0.5 * w, 0.5 * h], { dtype: theta.dtype, device: theta.device }));
-  return base.view(1, oh * ow, 3).bmm(rescaled).view(1, oh, ow, 2);
-}
-
+/** ATen's grid_sampler interpolation codes. */
 const GRID_MODES: Record<string, number> = { bilinear: 0, nearest: 1 };
 
-/** _apply_grid_transform: grid_sample with zero padding; a ones channel marks where fill goes. */
-function applyGrid(img: Tensor, grid: Tensor, mode: string, fill: readonly number[] | null): Tensor {
-  return castSqueeze(img, [grid.dtype], (x0) => {
-    let x = x0;
-    const g = x.size(0) > 1 ? grid.expand(x.size(0), grid.size(1), grid.size(2), grid.size(3)) : grid;
-    if (fill !== null) {
-      x = torch.cat([x, torch.ones([x.size(0), 1, x.size(2), x.size(3)], { dtype: x.dtype, device: x.device })], 1);
-    }
-    x = new Tensor(N.vision_grid_sampler(x._h, g._h, GRID_MODES[mode], 0, false));
-    if (fill === null) return x;
-    const c = x.size(1) - 1;
-    const img2 = x.narrow(1, 0, c);
-    const mask = x.narrow(1, c, 1).expand_as(img2);
-    const fillImg = torch.tensor([...fill], { dtype: x.dtype, device: x.device }).view(1, fill.length, 1, 1).expand_as(img2);
-    if (mode === 'nearest') return fillImg.where(mask.lt(0.5), img2);
-    return img2.mul(mask).add(mask.rsub(1.0).mul(fillImg));
-  });
+/** F_pil.rotate: _parse_fill (None is 0, one value per band, int()), then Image.rotate. */
+function rotatePil(img: Tensor, angle: number, o: Required<RotateOptions>): Tensor {
+  const bands = getDimensions(img)[0];
+  const fill = o.fill ?? 0;
+  if (typeof fill !== 'number' && fill.length !== bands) {
+    throw new Error(
+      `The number of elements in 'fill' does not match the number of bands of the image (${fill.length} != ${bands})`,
+    );
+  }
+  const fills = (typeof fill === 'number' ? new Array<number>(bands).fill(fill) : [...fill]).map(Math.trunc);
+  const resample = PIL_RESAMPLE[o.interpolation];
+  if (resample === undefined) throw new Error(`Unknown resampling filter (${o.interpolation}).`);
+  const [cx, cy] = o.center === null ? [NaN, NaN] : [o.center[0], o.center[1]];
+  return new Tensor(N.vision_pil_rotate(img._h, angle, resample, o.expand, cx, cy, fills));
 }
 
 export interface RotateOptions {
@@ -97,6 +84,7 @@ export function rotate(img: Tensor, angle: number, ...args: Args<RotateOptions, 
   const o = bindArgs<RotateOptions>('rotate', ROTATE_KEYS, args, { interpolation: 'nearest', expand: false, center: null, fill: null });
   checkTensor('rotate', img);
   if (typeof angle !== 'number') throw new TypeError('Argument angle should be int or float');
+  if (isPilCpu(img)) return rotatePil(img, angle, o);
   if (o.interpolation !== 'nearest' && o.interpolation !== 'bilinear') {
     throw new Error(`Interpolation mode '${o.interpolation}' is unsupported with Tensor input`);
   }
@@ -112,8 +100,10 @@ export function rotate(img: Tensor, angle: number, ...args: Args<RotateOptions, 
   }
   return onChw(img, (x) => {
     const [ow, oh] = o.expand ? affineOutputSize(matrix, width, height) : [width, height];
-    const dt = x.is_floating_point() ? x.dtype : torch.float32;
-    const theta = torch.tensor(matrix, { dtype: dt, device: x.device }).reshape(1, 2, 3);
-    return applyGrid(x, affineGrid(theta, width, height, ow, oh), o.interpolation, fill);
+    // _gen_affine_grid + _apply_grid_transform in one native call (ops_vision.cc AffineGridSample):
+    // torchvision's ATen calls in its order, the base grid cached per size.
+    const mode = GRID_MODES[o.interpolation];
+    const dt = torch.get_default_dtype().code; // the dtype linspace runs in
+    return new Tensor(N.vision_affine_grid_sample(x._h, matrix, ow, oh, mode, fill, dt));
   });
 }

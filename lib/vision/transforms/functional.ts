@@ -4,10 +4,12 @@
  * torchvision branch for that kind. Tensor images take `functional_tensor`'s path op for op, so
  * values match torchvision's tensor path; PIL-like images keep their layout (PIL in, PIL out).
  *
- * PIL-like inputs and Pillow: crops, flips and pads are exact; brightness, contrast, saturation
- * and grayscale reproduce Pillow's arithmetic exactly (_pil.ts); resize uses the antialiased
- * tensor kernels (PIL always antialiases), which agree with Pillow to ±1 grey level; rotate and
- * hue use the tensor path (a few pixels on sampling boundaries can differ from Pillow).
+ * PIL-like inputs and Pillow: crops, flips and pads are exact; on CPU images, brightness,
+ * contrast, saturation, hue, grayscale, rotate and resize reproduce Pillow's arithmetic exactly,
+ * each in one fused native call (native/ops_vision.cc, vision_pil*.cc), as do RandomCrop's
+ * pad-and-crop and RandomResizedCrop's crop-and-resize. (A PIL-like image on a GPU takes tensor
+ * ops: exact for the ImageEnhance ops and grayscale, ±1 level for resize, torchvision's tensor
+ * path for rotate and hue.)
  *
  * Optional parameters are positional or a trailing options object with torchvision's names:
  *   F.resize(img, [32, 32], 'bilinear')  or  F.resize(img, 32, { antialias: true })
@@ -16,7 +18,11 @@ import * as torch from '../../index';
 import { Tensor, dtype } from '../../index';
 import * as nnF from '../../nn/functional';
 import type { Args } from '../../nn/functional';
-import { bindArgs, castSqueeze, checkTensor, floorDiv, getDimensions, isPilLike, onChw, pyRound } from './_image';
+import {
+  bindArgs, castSqueeze, checkTensor, floorDiv, getDimensions, isPilCpu, isPilLike, onChw, PIL_RESAMPLE, pyRound,
+} from './_image';
+import { N } from '../../native';
+import { flipHwc, nativePadOk, padCrop, parsePadding, pilResizedCrop } from './_hwc';
 import type { InterpolationMode, PaddingMode } from './_image';
 import { pilBrightness, pilContrast, pilSaturation, pilToGrayscale } from './_pil';
 
@@ -40,10 +46,21 @@ export function get_image_num_channels(img: Tensor): number {
  */
 export function to_tensor(pic: Tensor): Tensor {
   checkTensor('to_tensor', pic);
-  if (pic.dim() !== 2 && pic.dim() !== 3) throw new TypeError(`pic should be 2/3 dimensional. Got ${pic.dim()} dimensions.`);
-  const hwc = pic.dim() === 2 ? pic.unsqueeze(2) : pic;
-  const img = hwc.permute(2, 0, 1).contiguous();
-  return img.dtype === torch.uint8 ? img.to(torch.get_default_dtype()).div(255) : img;
+  const shape = pic.shape;
+  if (shape.length !== 2 && shape.length !== 3) {
+    throw new TypeError(`pic should be 2/3 dimensional. Got ${shape.length} dimensions.`);
+  }
+  if (pic.dtype !== torch.uint8) {
+    return (shape.length === 2 ? pic.unsqueeze(2) : pic).permute(2, 0, 1).contiguous();
+  }
+  // torchvision's permute().contiguous().to(float).div(255) with one new tensor instead of four:
+  // copy_ converts uint8 to float as to() does (into a contiguous CHW tensor, whatever the input's
+  // strides), and the in-place division runs the same kernel as div. Per-image calls add up in
+  // data loading (see docs/benchmarks.md, bench/lenet_epoch).
+  const [h, w, c] = shape.length === 2 ? [shape[0], shape[1], 1] : shape;
+  const img = torch.empty([c, h, w], { dtype: torch.get_default_dtype(), device: pic.device });
+  img.copy_(shape.length === 2 ? pic : pic.permute(2, 0, 1));
+  return img.div_(255);
 }
 
 /** pil_to_tensor(pic): HWC (or 2-D) uint8 → CHW uint8, values unchanged. */
@@ -85,21 +102,47 @@ export function convert_image_dtype(image: Tensor, dt: dtype = torch.float32): T
   return image.to(dt).mul(Math.floor((outputMax + 1) / (inputMax + 1)));
 }
 
+/** mean and std as [C, 1, 1] tensors of one dtype and device, std checked for zeros. */
+interface NormalizeStats {
+  mean: Tensor;
+  std: Tensor;
+}
+
+/**
+ * Normalize's constant tensors by dtype, device and values: built and checked once instead of per
+ * image (5 native calls and 4 tensors each time). Kept from torch.scope (a scope must not dispose
+ * a cache entry) and bounded; evicted entries are left to the GC.
+ */
+const normalizeStats = new Map<string, NormalizeStats>();
+const MAX_NORMALIZE_STATS = 32;
+
+function statsFor(dt: dtype, dev: torch.device, mean: readonly number[], std: readonly number[]): NormalizeStats {
+  const key = `${dt.code}|${dev.code}|${mean.join(',')}|${std.join(',')}`;
+  const hit = normalizeStats.get(key);
+  if (hit) return hit;
+  const opts = { dtype: dt, device: dev };
+  const m = torch.tensor([...mean], opts);
+  const s = torch.tensor([...std], opts);
+  if (s.eq(0).any().item()) {
+    throw new Error(`std evaluated to zero after conversion to torch.${dt.name}, leading to division by zero.`);
+  }
+  const stats = { mean: torch.keep(m.view(-1, 1, 1)), std: torch.keep(s.view(-1, 1, 1)) };
+  if (normalizeStats.size >= MAX_NORMALIZE_STATS) normalizeStats.delete(normalizeStats.keys().next().value as string);
+  normalizeStats.set(key, stats);
+  return stats;
+}
+
 /** normalize(tensor, mean, std, inplace=False): (x - mean) / std per channel of [..., C, H, W]. */
 export function normalize(t: Tensor, mean: readonly number[], std: readonly number[], inplace = false): Tensor {
   checkTensor('normalize', t);
-  if (!t.is_floating_point()) throw new TypeError(`Input tensor should be a float tensor. Got torch.${t.dtype.name}.`);
+  const dt = t.dtype;
+  if (!dt.is_floating_point) throw new TypeError(`Input tensor should be a float tensor. Got torch.${dt.name}.`);
   if (t.dim() < 3) {
     throw new Error(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${t.shape.join(', ')}]`);
   }
   const out = inplace ? t : t.clone();
-  const opts = { dtype: t.dtype, device: t.device };
-  const m = torch.tensor([...mean], opts);
-  const s = torch.tensor([...std], opts);
-  if (s.eq(0).any().item()) {
-    throw new Error(`std evaluated to zero after conversion to torch.${t.dtype.name}, leading to division by zero.`);
-  }
-  return out.sub_(m.view(-1, 1, 1)).div_(s.view(-1, 1, 1));
+  const { mean: m, std: s } = statsFor(dt, t.device, mean, std);
+  return out.sub_(m).div_(s);
 }
 
 // ------------------------------------------------------------------ geometry
@@ -178,12 +221,17 @@ function pillowNearestIndex(nIn: number, nOut: number, device: torch.device): Te
 }
 
 /**
- * A PIL-like image resized as Pillow does: NEAREST exactly; BILINEAR/BICUBIC with antialiased
- * kernels (Pillow always antialiases), BICUBIC in Pillow's two passes (horizontal first) with the
- * intermediate rounded to uint8 as Pillow stores it. Both agree with Pillow within ±1 level
- * (Pillow uses fixed-point weights).
+ * A PIL-like image resized as Pillow does. On the CPU, Pillow's own resampling natively
+ * (native/vision_pil_resample.cc): exact bytes. Elsewhere: NEAREST exactly; BILINEAR/BICUBIC with
+ * antialiased kernels (Pillow always antialiases), BICUBIC in Pillow's two passes (horizontal
+ * first) with the intermediate rounded to uint8 as Pillow stores it; both within ±1 level of
+ * Pillow (which uses fixed-point weights).
  */
 function resizePil(img: Tensor, out: readonly number[], mode: InterpolationMode): Tensor {
+  if (isPilCpu(img) && PIL_RESAMPLE[mode] !== undefined && out[0] >= 1 && out[1] >= 1) {
+    const [, h, w] = getDimensions(img);
+    if (h >= 1 && w >= 1) return pilResizedCrop(img, 0, 0, h, w, out, mode);
+  }
   return onChw(img, (chw) => {
     const [h, w] = [chw.size(-2), chw.size(-1)];
     if (mode === 'nearest') {
@@ -193,15 +241,6 @@ function resizePil(img: Tensor, out: readonly number[], mode: InterpolationMode)
     const x = w === out[1] ? chw : resizeTensor(chw, [h, out[1]], mode, true);
     return h === out[0] ? x : resizeTensor(x, out, mode, true);
   });
-}
-
-/** torchvision's _parse_pad_padding → [left, right, top, bottom]. */
-function parsePadding(padding: number | readonly number[]): [number, number, number, number] {
-  if (typeof padding === 'number') return [padding, padding, padding, padding];
-  if (padding.length === 1) return [padding[0], padding[0], padding[0], padding[0]];
-  if (padding.length === 2) return [padding[0], padding[0], padding[1], padding[1]];
-  if (padding.length === 4) return [padding[0], padding[2], padding[1], padding[3]];
-  throw new Error(`Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
 }
 
 /** Symmetric padding by gathering mirrored row/column indices (torchvision's _pad_symmetric). */
@@ -243,15 +282,34 @@ function padChw(img: Tensor, padding: number | readonly number[], fill: number, 
   return cast ? x.to(outDtype) : x;
 }
 
+/**
+ * pad on a PIL-like CPU image in one native pass (no C×H×W round trip), or null where the
+ * composed path must decide (negative padding, a reflection wider than the image, an empty
+ * image, a bad mode): its result or error is torchvision's.
+ */
+function padPil(img: Tensor, padding: number | readonly number[], fill: number, mode: PaddingMode): Tensor | null {
+  const [l, r, t, b] = parsePadding(padding);
+  const [, h, w] = getDimensions(img);
+  if (!nativePadOk(h, w, [l, r, t, b], mode)) return null;
+  return padCrop(img, [l, t, r, b], fill, mode, 0, 0, h + t + b, w + l + r);
+}
+
 /** pad(img, padding, fill=0, padding_mode='constant'): padding is int, [lr, tb] or [l, t, r, b]. */
 export function pad(img: Tensor, padding: number | readonly number[], fill: number | null = 0, padding_mode: PaddingMode = 'constant'): Tensor {
   checkTensor('pad', img);
-  return onChw(img, (chw) => padChw(chw, padding, fill ?? 0, padding_mode));
+  const fast = isPilCpu(img) ? padPil(img, padding, fill ?? 0, padding_mode) : null;
+  return fast ?? onChw(img, (chw) => padChw(chw, padding, fill ?? 0, padding_mode));
 }
 
 /** crop(img, top, left, height, width): zero-pads where the box leaves the image. */
 export function crop(img: Tensor, top: number, left: number, height: number, width: number): Tensor {
   checkTensor('crop', img);
+  if (isPilCpu(img) && height >= 0 && width >= 0) {
+    // Zero padding where the box leaves the image, then the box: one native pass.
+    const [, h, w] = getDimensions(img);
+    const ltrb = [Math.max(-left, 0), Math.max(-top, 0), Math.max(left + width - w, 0), Math.max(top + height - h, 0)];
+    return padCrop(img, ltrb, 0, 'constant', top + ltrb[1], left + ltrb[0], height, width);
+  }
   return onChw(img, (x) => {
     const h = x.size(-2);
     const w = x.size(-1);
@@ -305,16 +363,29 @@ export function resized_crop(
   interpolation: InterpolationMode = 'bilinear',
   antialias: boolean | null = null,
 ): Tensor {
+  checkTensor('crop', img);
+  const pil = isPilCpu(img) && PIL_RESAMPLE[interpolation] !== undefined;
+  if (pil && top >= 0 && left >= 0 && height >= 1 && width >= 1) {
+    // A box inside the image: crop and Image.resize in one native pass (the crop is a view).
+    const [, h, w] = getDimensions(img);
+    const sizes = typeof size === 'number' ? [size] : [...size];
+    if (top + height <= h && left + width <= w && (sizes.length === 1 || sizes.length === 2)) {
+      const out = resizedOutputSize(height, width, sizes, null);
+      if (out[0] >= 1 && out[1] >= 1) return pilResizedCrop(img, top, left, height, width, out, interpolation);
+    }
+  }
   return resize(crop(img, top, left, height, width), size, { interpolation, antialias });
 }
 
 export function hflip(img: Tensor): Tensor {
   checkTensor('hflip', img);
+  if (isPilCpu(img)) return flipHwc(img, 1); // W is dim 1 of H×W(×C)
   return onChw(img, (x) => x.flip(-1));
 }
 
 export function vflip(img: Tensor): Tensor {
   checkTensor('vflip', img);
+  if (isPilCpu(img)) return flipHwc(img, 0);
   return onChw(img, (x) => x.flip(-2));
 }
 
@@ -330,15 +401,12 @@ function checkChannels(img: Tensor, permitted: number[]): void {
   }
 }
 
-/** _blend: ratio * img1 + (1 - ratio) * img2, clamped to the dtype's range, in img1's dtype. */
-function blend(img1: Tensor, img2: Tensor, ratio: number): Tensor {
-  const bound = img1.is_floating_point() ? 1.0 : 255.0;
-  // Python's `float * uint8_tensor` computes in float32. A JS number cannot say "float" (2.0 is 2),
-  // so integer images are cast first, or mul(2) would run (and wrap) in uint8.
-  const a = img1.is_floating_point() ? img1 : img1.to(torch.float32);
-  const b = img2.is_floating_point() ? img2 : img2.to(torch.float32);
-  return a.mul(ratio).add(b.mul(1.0 - ratio)).clamp(0, bound).to(img1.dtype);
-}
+// Tensor images: each colour op is one native call making functional_tensor's ATen calls in its
+// order (native/vision_tensor.cc): _blend(img, degenerate, factor), the degenerate being black
+// (brightness), the grayscale mean (contrast) or the grayscale image (saturation).
+const BRIGHTNESS = 0;
+const CONTRAST = 1;
+const SATURATION = 2;
 
 /** rgb_to_grayscale(img, num_output_channels=1): 0.2989 R + 0.587 G + 0.114 B (PIL-like: Pillow's L). */
 export function rgb_to_grayscale(img: Tensor, num_output_channels = 1): Tensor {
@@ -347,14 +415,7 @@ export function rgb_to_grayscale(img: Tensor, num_output_channels = 1): Tensor {
   if (isPilLike(img)) return pilToGrayscale(img, num_output_channels);
   if (img.dim() < 3) throw new TypeError(`Input image tensor should have at least 3 dimensions, but found ${img.dim()}`);
   checkChannels(img, [1, 3]);
-  let l: Tensor;
-  if (img.size(-3) === 3) {
-    const [r, g, b] = img.unbind(-3);
-    l = r.mul(0.2989).add(g.mul(0.587)).add(b.mul(0.114)).to(img.dtype).unsqueeze(-3);
-  } else {
-    l = img.clone();
-  }
-  return num_output_channels === 3 ? l.expand(img.shape) : l;
+  return new Tensor(N.vision_grayscale(img._h, num_output_channels));
 }
 
 export const to_grayscale = rgb_to_grayscale;
@@ -364,7 +425,7 @@ export function adjust_brightness(img: Tensor, brightness_factor: number): Tenso
   if (brightness_factor < 0) throw new Error(`brightness_factor (${brightness_factor}) is not non-negative.`);
   if (isPilLike(img)) return pilBrightness(img, brightness_factor);
   checkChannels(img, [1, 3]);
-  return blend(img, torch.zeros_like(img), brightness_factor);
+  return new Tensor(N.vision_adjust_color(img._h, BRIGHTNESS, brightness_factor));
 }
 
 export function adjust_contrast(img: Tensor, contrast_factor: number): Tensor {
@@ -372,9 +433,7 @@ export function adjust_contrast(img: Tensor, contrast_factor: number): Tensor {
   if (contrast_factor < 0) throw new Error(`contrast_factor (${contrast_factor}) is not non-negative.`);
   if (isPilLike(img)) return pilContrast(img, contrast_factor);
   checkChannels(img, [3, 1]);
-  const dt = img.is_floating_point() ? img.dtype : torch.float32;
-  const gray = getDimensions(img)[0] === 3 ? rgb_to_grayscale(img) : img;
-  return blend(img, gray.to(dt).mean([-3, -2, -1], { keepdim: true }), contrast_factor);
+  return new Tensor(N.vision_adjust_color(img._h, CONTRAST, contrast_factor));
 }
 
 export function adjust_saturation(img: Tensor, saturation_factor: number): Tensor {
@@ -383,7 +442,7 @@ export function adjust_saturation(img: Tensor, saturation_factor: number): Tenso
   if (isPilLike(img)) return getDimensions(img)[0] === 1 ? img : pilSaturation(img, saturation_factor);
   checkChannels(img, [1, 3]);
   if (getDimensions(img)[0] === 1) return img;
-  return blend(img, rgb_to_grayscale(img), saturation_factor);
+  return new Tensor(N.vision_adjust_color(img._h, SATURATION, saturation_factor));
 }
 
 export { adjust_hue } from './_hue';

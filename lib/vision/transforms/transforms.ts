@@ -11,10 +11,12 @@ import type { Args } from '../../nn/functional';
 import type { WorkerSpec } from '../../utils/data/worker_spec';
 import * as F from './functional';
 import {
-  bindArgs, checkTensor, getDimensions, isPilLike, pyRound, randintItem, randLess, setupSize, uniformItem,
-  uniformTensor,
+  bindArgs, checkTensor, genHandle, getDimensions, isPilCpu, isPilLike, pyRound, randintItem, randLess, setupSize,
+  uniformItem, uniformTensor,
 } from './_image';
-import { normal_, randperm, thread_generator } from '../../generator';
+import { N } from '../../native';
+import { nativePadOk, padCrop, parsePadding } from './_hwc';
+import { normal_, thread_generator } from '../../generator';
 import type { InterpolationMode, PaddingMode } from './_image';
 
 type ImageFn = (img: Tensor) => Tensor;
@@ -199,15 +201,12 @@ export class RandomCrop extends Transform {
   /** (i, j, th, tw): i then j drawn with torch.randint, as torchvision. */
   static get_params(img: Tensor, output_size: readonly number[]): [number, number, number, number] {
     const [, h, w] = getDimensions(img);
-    const [th, tw] = output_size;
-    if (h < th || w < tw) throw new Error(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
-    if (w === tw && h === th) return [0, 0, h, w];
-    const i = randintItem(0, h - th + 1);
-    const j = randintItem(0, w - tw + 1);
-    return [i, j, th, tw];
+    return cropParams(h, w, output_size);
   }
 
   override forward(img: Tensor): Tensor {
+    const fast = isPilCpu(img) ? this.forwardPil(img) : null;
+    if (fast !== null) return fast;
     let x = img;
     if (this.padding !== null) x = F.pad(x, this.padding, this.fill, this.padding_mode);
     const [, height, width] = getDimensions(x);
@@ -216,6 +215,43 @@ export class RandomCrop extends Transform {
     const [i, j, h, w] = RandomCrop.get_params(x, this.size);
     return F.crop(x, i, j, h, w);
   }
+
+  /**
+   * forward() for a PIL-like CPU image as one native pass: the padding (and pad_if_needed's)
+   * is folded into the crop, the padded image is never built. The draws are get_params' (i, then
+   * j, on the padded size). Null where padding twice is not one padding (pad_if_needed after a
+   * reflect/symmetric pad) or the native cannot pad this way: forward() composes then.
+   */
+  private forwardPil(img: Tensor): Tensor | null {
+    const [, h0, w0] = getDimensions(img);
+    const [th, tw] = this.size;
+    const lrtb = this.padding === null ? [0, 0, 0, 0] : parsePadding(this.padding);
+    let [height, width] = [h0 + lrtb[2] + lrtb[3], w0 + lrtb[0] + lrtb[1]];
+    if (this.pad_if_needed && (width < tw || height < th)) {
+      // Padding a padded image again is one wider padding for constant and edge modes only.
+      if (this.padding !== null && this.padding_mode !== 'constant' && this.padding_mode !== 'edge') return null;
+      const dw = width < tw ? tw - width : 0; // F.pad(img, [dw, 0]): dw on the left and on the right
+      const dh = height < th ? th - height : 0;
+      [lrtb[0], lrtb[1], lrtb[2], lrtb[3]] = [lrtb[0] + dw, lrtb[1] + dw, lrtb[2] + dh, lrtb[3] + dh];
+      [height, width] = [height + 2 * dh, width + 2 * dw];
+    }
+    const mode = lrtb.some((v) => v !== 0) ? this.padding_mode : 'constant';
+    if (!nativePadOk(h0, w0, lrtb, mode)) return null;
+    const [i, j] = cropParams(height, width, this.size);
+    return padCrop(img, [lrtb[0], lrtb[2], lrtb[1], lrtb[3]], this.fill, mode, i, j, th, tw);
+  }
+}
+
+/** RandomCrop.get_params on an h×w image. */
+function cropParams(h: number, w: number, output_size: readonly number[]): [number, number, number, number] {
+  const [th, tw] = output_size;
+  if (h < th || w < tw) {
+    throw new Error(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+  }
+  if (w === tw && h === th) return [0, 0, h, w];
+  const i = randintItem(0, h - th + 1);
+  const j = randintItem(0, w - tw + 1);
+  return [i, j, th, tw];
 }
 
 export class RandomHorizontalFlip extends Transform {
@@ -263,28 +299,15 @@ export class RandomResizedCrop extends Transform {
     [this.scale, this.ratio, this.interpolation, this.antialias] = [o.scale, o.ratio, o.interpolation, o.antialias];
   }
 
-  /** Ten tries at a box of random area and log-uniform aspect ratio, then a central fallback. */
+  /**
+   * Ten tries at a box of random area and log-uniform aspect ratio, then a central fallback: one
+   * native call making torchvision's draws and arithmetic (ops_vision.cc ResizedCropParams).
+   */
   static get_params(img: Tensor, scale: readonly number[], ratio: readonly number[]): [number, number, number, number] {
     const [, height, width] = getDimensions(img);
-    const area = height * width;
-    // float32 logs and exps, as torchvision computes them with tensors.
-    const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
-    for (let k = 0; k < 10; k++) {
-      const targetArea = area * uniformItem(scale[0], scale[1]);
-      const aspect = Number(uniformTensor(logRatio[0], logRatio[1]).exp().item());
-      const w = pyRound(Math.sqrt(targetArea * aspect));
-      const h = pyRound(Math.sqrt(targetArea / aspect));
-      if (w > 0 && w <= width && h > 0 && h <= height) {
-        const i = randintItem(0, height - h + 1);
-        const j = randintItem(0, width - w + 1);
-        return [i, j, h, w];
-      }
-    }
-    const inRatio = width / height;
-    let [w, h] = [width, height];
-    if (inRatio < Math.min(...ratio)) h = pyRound(w / Math.min(...ratio));
-    else if (inRatio > Math.max(...ratio)) w = pyRound(h * Math.max(...ratio));
-    return [Math.floor((height - h) / 2), Math.floor((width - w) / 2), h, w];
+    const dt = torch.get_default_dtype().code;
+    const p = N.vision_rrc_params(height, width, scale[0], scale[1], ratio[0], ratio[1], dt, genHandle()) as number[];
+    return [Number(p[0]), Number(p[1]), Number(p[2]), Number(p[3])];
   }
 
   override forward(img: Tensor): Tensor {
@@ -387,13 +410,14 @@ export class ColorJitter extends Transform {
     saturation: readonly number[] | null,
     hue: readonly number[] | null,
   ): [number[], number | null, number | null, number | null, number | null] {
-    const fnIdx = Array.from(randperm(4, thread_generator()).toTypedArray() as ArrayLike<bigint | number>, Number);
-    const draw = (r: readonly number[] | null): number | null => (r === null ? null : uniformItem(r[0], r[1]));
-    const b = draw(brightness);
-    const c = draw(contrast);
-    const s = draw(saturation);
-    const h = draw(hue);
-    return [fnIdx, b, c, s, h];
+    // One native call: randperm(4), then a uniform draw per given range (NaN bounds: none), in order.
+    const range = (r: readonly number[] | null): [number, number] => (r === null ? [NaN, NaN] : [r[0], r[1]]);
+    const [perm, b, c, s, h] = N.vision_jitter_params(
+      ...range(brightness), ...range(contrast), ...range(saturation), ...range(hue),
+      torch.get_default_dtype().code, genHandle(),
+    ) as [number[], number, number, number, number];
+    const factor = (v: number): number | null => (Number.isNaN(v) ? null : v);
+    return [perm.map(Number), factor(b), factor(c), factor(s), factor(h)];
   }
 
   override forward(img: Tensor): Tensor {
