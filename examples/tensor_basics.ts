@@ -12,7 +12,14 @@ const x = torch.randn([2, 3], { device }); //               x = torch.randn(2, 3
 console.log('x =', x);
 console.log('x.sum(1, keepdim=True) =', x.sum(1, { keepdim: true }));
 
-const w = torch.tensor([[1, 2], [3, 4], [5, 6]], { dtype: torch.float32, device });
+const w = torch.tensor(
+  [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ],
+  { dtype: torch.float32, device },
+);
 console.log('x @ w =', x.matmul(w)); //                      x @ w
 
 const [values, indices] = x.max(1); //                        values, indices = x.max(1)

@@ -119,7 +119,9 @@ function signOf(x: number): string {
 /** Python's `'{:.<precision>f}'.format(x)`. */
 export function formatFixed(x: number, precision: number): string {
   if (!Number.isFinite(x)) return nonFiniteString(x);
-  const digits = scaledRoundHalfEven(exactRational(Math.abs(x)), precision).toString().padStart(precision + 1, '0');
+  const digits = scaledRoundHalfEven(exactRational(Math.abs(x)), precision)
+    .toString()
+    .padStart(precision + 1, '0');
   const intPart = digits.slice(0, digits.length - precision);
   return signOf(x) + (precision > 0 ? `${intPart}.${digits.slice(intPart.length)}` : intPart);
 }

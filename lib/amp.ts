@@ -42,16 +42,20 @@ export function autocast<T>(device_type: 'cuda' | 'cpu', optsOrFn: AutocastOptio
   let fast = opts.dtype ?? (isCuda ? float16 : bfloat16);
   if (!(fast instanceof dtype)) throw argError('autocast', 'dtype', 'torch.dtype', fast);
   if (isCuda && enabled && !cuda.is_available()) {
-    warn('User provided device_type of \'cuda\', but CUDA is not available. Disabling');
+    warn("User provided device_type of 'cuda', but CUDA is not available. Disabling");
     enabled = false;
   }
   if (!isCuda && enabled && fast !== bfloat16) {
-    warn('In CPU autocast, but the target dtype is not supported. Disabling autocast.\nCPU Autocast only supports dtype of torch.bfloat16 currently.');
+    warn(
+      'In CPU autocast, but the target dtype is not supported. Disabling autocast.\nCPU Autocast only supports dtype of torch.bfloat16 currently.',
+    );
     enabled = false;
     fast = bfloat16;
   }
   if (isCuda && enabled && fast !== float16 && fast !== bfloat16) {
-    warn('In CUDA autocast, but the target dtype is not supported. Disabling autocast.\nCUDA Autocast only supports dtypes of torch.float16 and torch.bfloat16 currently.');
+    warn(
+      'In CUDA autocast, but the target dtype is not supported. Disabling autocast.\nCUDA Autocast only supports dtypes of torch.float16 and torch.bfloat16 currently.',
+    );
     enabled = false;
   }
   const [prevEnabled, prevDtype, prevCache] = N.autocast_enter(isCuda, enabled, fast.code, opts.cache_enabled ?? true);
@@ -169,9 +173,14 @@ export class GradScaler {
   unscale_(optimizer: ScalableOptimizer): void {
     if (!this.enabled) return;
     const s = this.stateFor(optimizer);
-    if (s.stage === 'unscaled') throw new TorchError('unscale_() has already been called on this optimizer since the last update().');
+    if (s.stage === 'unscaled')
+      throw new TorchError('unscale_() has already been called on this optimizer since the last update().');
     if (s.stage === 'stepped') throw new TorchError('unscale_() is being called after step().');
-    if (!this.scaleT) throw new TorchError('Attempted unscale_ but _scale is None.  This may indicate your script did not use scaler.scale(loss or outputs) earlier in the iteration.', 'AssertionError');
+    if (!this.scaleT)
+      throw new TorchError(
+        'Attempted unscale_ but _scale is None.  This may indicate your script did not use scaler.scale(loss or outputs) earlier in the iteration.',
+        'AssertionError',
+      );
     const grads: Tensor[] = [];
     for (const g of optimizer.param_groups) {
       for (const p of g.params) {
@@ -184,7 +193,13 @@ export class GradScaler {
     const scaleT = this.scaleT;
     const foundInf = keep(zeros([], { dtype: float32, device: scaleT.device }));
     const inv = scaleT.double().reciprocal().float();
-    no_grad(() => N.amp_unscale_(grads.map((g) => g._h), foundInf._h, inv._h));
+    no_grad(() =>
+      N.amp_unscale_(
+        grads.map((g) => g._h),
+        foundInf._h,
+        inv._h,
+      ),
+    );
     s.found_inf = foundInf;
     s.stage = 'unscaled';
   }
@@ -214,7 +229,14 @@ export class GradScaler {
       if (infs.length === 0) throw new TorchError('No inf checks were recorded prior to update.', 'AssertionError');
       let found = infs[0];
       for (const f of infs.slice(1)) found = found.add(f);
-      N.amp_update_scale_(scaleT._h, this.trackerT._h, found._h, this.growthFactor, this.backoffFactor, this.growthInterval);
+      N.amp_update_scale_(
+        scaleT._h,
+        this.trackerT._h,
+        found._h,
+        this.growthFactor,
+        this.backoffFactor,
+        this.growthInterval,
+      );
     }
     this.perOptimizer.clear();
   }
@@ -256,7 +278,9 @@ export class GradScaler {
   load_state_dict(state: GradScalerState | Record<string, never>): void {
     if (!this.enabled) return;
     if (Object.keys(state).length === 0) {
-      throw new TorchError('The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.');
+      throw new TorchError(
+        'The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.',
+      );
     }
     const st = state as GradScalerState;
     this.initScale = st.scale;

@@ -17,7 +17,11 @@ export function set_grad_enabled(mode: boolean): void {
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /**
@@ -73,13 +77,25 @@ function tensorArray(fn: string, name: string, v: Tensor | readonly Tensor[]): T
  * torch.autograd.grad(outputs, inputs, { grad_outputs, retain_graph, create_graph, allow_unused }):
  * the gradients of outputs w.r.t. inputs (null for an unused input when allow_unused).
  */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
   const outs = tensorArray('grad', 'outputs', outputs);
   const ins = tensorArray('grad', 'inputs', inputs);
-  const go = opts.grad_outputs == null ? [] : opts.grad_outputs instanceof Tensor ? [opts.grad_outputs] : [...opts.grad_outputs];
+  const go =
+    opts.grad_outputs == null ? [] : opts.grad_outputs instanceof Tensor ? [opts.grad_outputs] : [...opts.grad_outputs];
   // libtorch takes undefined tensors for "implicit ones"; only all-or-nothing is passed through here.
   const goHandles = go.some((g) => g === null) ? [] : (go as Tensor[]).map((g) => g._h);
   const create = opts.create_graph ?? false;
-  const result: (Handle | null)[] = N.autograd_grad(outs.map((t) => t._h), ins.map((t) => t._h), goHandles, opts.retain_graph ?? null, create, opts.allow_unused ?? false);
+  const result: (Handle | null)[] = N.autograd_grad(
+    outs.map((t) => t._h),
+    ins.map((t) => t._h),
+    goHandles,
+    opts.retain_graph ?? null,
+    create,
+    opts.allow_unused ?? false,
+  );
   return result.map((h) => (h === null ? null : new Tensor(h)));
 }

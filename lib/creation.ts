@@ -1,6 +1,17 @@
 /** Tensor factories: torch.tensor, zeros, ones, full, arange, rand, ... and the *_like forms. */
 import { N, Handle } from './native';
-import { dtype, bool as boolDtype, float32, float64, get_default_dtype, int8, int16, int32, int64, uint8 } from './dtype';
+import {
+  dtype,
+  bool as boolDtype,
+  float32,
+  float64,
+  get_default_dtype,
+  int8,
+  int16,
+  int32,
+  int64,
+  uint8,
+} from './dtype';
 import { argError, TorchError, typeName } from './errors';
 import { FactoryOptions, packOptions } from './options';
 import { isScalar, Scalar, sizeArgs, Tensor } from './tensor';
@@ -26,16 +37,30 @@ function wrap(h: Handle): Tensor {
 /** Nested arrays of numbers / booleans / bigints, as Python's nested lists. */
 export type NestedArray = Scalar | readonly NestedArray[];
 export type TypedArray =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint8ClampedArray
-  | Uint16Array | Uint32Array | BigInt64Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array;
 
 export function isTypedArray(v: unknown): v is TypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigUint64Array);
 }
 
 const TYPED_DTYPE = new Map<unknown, dtype>([
-  [Float32Array, float32], [Float64Array, float64], [Int8Array, int8], [Int16Array, int16], [Int32Array, int32],
-  [Uint8Array, uint8], [Uint8ClampedArray, uint8], [BigInt64Array, int64],
+  [Float32Array, float32],
+  [Float64Array, float64],
+  [Int8Array, int8],
+  [Int16Array, int16],
+  [Int32Array, int32],
+  [Uint8Array, uint8],
+  [Uint8ClampedArray, uint8],
+  [BigInt64Array, int64],
 ]);
 
 /** The dtype PyTorch gives a typed array's elements (uint16/uint32 widen to int32/int64). */
@@ -74,7 +99,11 @@ function flatten(fn: string, data: NestedArray): Flattened {
   let pos = 0;
   const walk = (v: NestedArray, depth: number): void => {
     if (depth === shape.length) {
-      if (Array.isArray(v)) throw new TorchError(`expected sequence of length ${shape[depth - 1]} at dim ${depth - 1} (got ${v.length})`, 'ValueError');
+      if (Array.isArray(v))
+        throw new TorchError(
+          `expected sequence of length ${shape[depth - 1]} at dim ${depth - 1} (got ${v.length})`,
+          'ValueError',
+        );
       if (typeof v === 'number') {
         if (kind !== 'float') kind = Number.isInteger(v) && !Object.is(v, -0) ? 'int' : 'float';
       } else if (typeof v === 'bigint') {
@@ -86,9 +115,16 @@ function flatten(fn: string, data: NestedArray): Flattened {
       values[pos++] = v as Scalar;
       return;
     }
-    if (!Array.isArray(v)) throw new TorchError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${typeName(v)})`, 'ValueError');
+    if (!Array.isArray(v))
+      throw new TorchError(
+        `expected sequence of length ${shape[depth]} at dim ${depth} (got ${typeName(v)})`,
+        'ValueError',
+      );
     if (v.length !== shape[depth]) {
-      throw new TorchError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.length})`, 'ValueError');
+      throw new TorchError(
+        `expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.length})`,
+        'ValueError',
+      );
     }
     for (const e of v) walk(e, depth + 1);
   };
@@ -113,7 +149,11 @@ export type TensorOptions = FactoryOptions;
 export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOptions): Tensor {
   if (data instanceof Tensor) {
     const t = data.detach().clone();
-    return opts ? t.to({ dtype: opts.dtype ?? undefined, device: opts.device ?? undefined }).requires_grad_(opts.requires_grad ?? false) : t;
+    return opts
+      ? t
+          .to({ dtype: opts.dtype ?? undefined, device: opts.device ?? undefined })
+          .requires_grad_(opts.requires_grad ?? false)
+      : t;
   }
   let handle: Handle;
   if (isTypedArray(data)) {
@@ -140,7 +180,11 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOpt
  */
 export function as_tensor(data: NestedArray | TypedArray | Tensor, opts?: { dtype?: dtype; device?: string }): Tensor {
   if (data instanceof Tensor) return opts ? data.to({ dtype: opts.dtype, device: opts.device }) : data;
-  if (isTypedArray(data) && (opts?.dtype ?? typedArrayDtype(data)) === typedArrayDtype(data) && !(data instanceof Uint16Array || data instanceof Uint32Array)) {
+  if (
+    isTypedArray(data) &&
+    (opts?.dtype ?? typedArrayDtype(data)) === typedArrayDtype(data) &&
+    !(data instanceof Uint16Array || data instanceof Uint32Array)
+  ) {
     const t = wrap(N.fromBuffer(data, typedArrayDtype(data).code, [data.length], 0));
     return opts?.device ? t.to(opts.device) : t;
   }
@@ -150,7 +194,12 @@ export function as_tensor(data: NestedArray | TypedArray | Tensor, opts?: { dtyp
 /** torch.from_numpy's JS counterpart: a tensor sharing the typed array's memory. */
 export function from_numpy(data: TypedArray): Tensor {
   if (!isTypedArray(data) || data instanceof Uint16Array || data instanceof Uint32Array) {
-    throw argError('from_numpy', 'ndarray', 'a Float32Array, Float64Array, Int8/16/32Array, Uint8Array or BigInt64Array', data);
+    throw argError(
+      'from_numpy',
+      'ndarray',
+      'a Float32Array, Float64Array, Int8/16/32Array, Uint8Array or BigInt64Array',
+      data,
+    );
   }
   return wrap(N.fromBuffer(data, typedArrayDtype(data).code, [data.length], 0));
 }
@@ -160,22 +209,37 @@ export function from_numpy(data: TypedArray): Tensor {
  * The buffer stays alive while the tensor (or any view of it) lives. Do not detach or transfer
  * the ArrayBuffer while tensors use it.
  */
-export function frombuffer(buffer: ArrayBuffer | TypedArray, opts: { dtype: dtype; count?: number; offset?: number }): Tensor {
-  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+export function frombuffer(
+  buffer: ArrayBuffer | TypedArray,
+  opts: { dtype: dtype; count?: number; offset?: number },
+): Tensor {
+  const bytes =
+    buffer instanceof ArrayBuffer
+      ? new Uint8Array(buffer)
+      : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   if (!opts || !(opts.dtype instanceof dtype)) throw argError('frombuffer', 'dtype', 'torch.dtype', opts?.dtype);
   const offset = opts.offset ?? 0;
   const count = opts.count ?? -1;
   const item = opts.dtype.itemsize;
   if (offset < 0 || offset > bytes.byteLength) {
-    throw new TorchError(`offset must be non-negative and no greater than buffer length (${bytes.byteLength}) , but got ${offset}`, 'ValueError');
+    throw new TorchError(
+      `offset must be non-negative and no greater than buffer length (${bytes.byteLength}) , but got ${offset}`,
+      'ValueError',
+    );
   }
   const available = bytes.byteLength - offset;
   if (count === -1 && available % item !== 0) {
-    throw new TorchError(`buffer length (${available} bytes) after offset (${offset} bytes) must be a multiple of element size (${item})`, 'ValueError');
+    throw new TorchError(
+      `buffer length (${available} bytes) after offset (${offset} bytes) must be a multiple of element size (${item})`,
+      'ValueError',
+    );
   }
   const n = count === -1 ? available / item : count;
   if (n * item > available) {
-    throw new TorchError(`requested buffer length (${n} * ${item} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${bytes.byteLength} bytes)`, 'ValueError');
+    throw new TorchError(
+      `requested buffer length (${n} * ${item} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${bytes.byteLength} bytes)`,
+      'ValueError',
+    );
   }
   return wrap(N.fromBuffer(bytes, opts.dtype.code, [n], offset));
 }
@@ -223,7 +287,11 @@ export function randn(...args: RandomSizeArgs): Tensor {
 export function full(size: readonly number[], fill_value: Scalar, opts?: FactoryOptions): Tensor {
   const s = sizeArgs('full', [size]);
   if (!isScalar(fill_value)) throw argError('full', 'fill_value', 'Number', fill_value);
-  const packed = packOptions('full', opts, typeof fill_value === 'number' && !Number.isInteger(fill_value) ? get_default_dtype() : undefined);
+  const packed = packOptions(
+    'full',
+    opts,
+    typeof fill_value === 'number' && !Number.isInteger(fill_value) ? get_default_dtype() : undefined,
+  );
   return wrap(N.full(s, fill_value, packed));
 }
 
@@ -234,11 +302,20 @@ export function eye(n: number, m?: number | FactoryOptions, opts?: FactoryOption
 }
 
 /** torch.arange(end) / arange(start, end, step?): int64 for integer arguments, else the default dtype. */
-export function arange(start: number, end?: number | FactoryOptions, step?: number | FactoryOptions, opts?: FactoryOptions): Tensor {
+export function arange(
+  start: number,
+  end?: number | FactoryOptions,
+  step?: number | FactoryOptions,
+  opts?: FactoryOptions,
+): Tensor {
   if (typeof end === 'object') return arange(0, start, 1, end);
   if (typeof step === 'object') return arange(start, end, 1, step);
   const [s, e, st] = end === undefined ? [0, start, 1] : [start, end, step ?? 1];
-  for (const [name, v] of [['start', s], ['end', e], ['step', st]] as const) {
+  for (const [name, v] of [
+    ['start', s],
+    ['end', e],
+    ['step', st],
+  ] as const) {
     if (typeof v !== 'number') throw argError('arange', name, 'Number', v);
   }
   const allInt = Number.isInteger(s) && Number.isInteger(e) && Number.isInteger(st);
@@ -262,7 +339,9 @@ export function randint(
   if (!Number.isInteger(low)) throw argError('randint', 'low', 'int', low);
   if (!Number.isInteger(high)) throw argError('randint', 'high', 'int', high);
   const g = generatorOf(opts);
-  return g ? G.randint(low, high as number, s, g, opts) : wrap(N.randint(low, high as number, s, packOptions('randint', opts, int64)));
+  return g
+    ? G.randint(low, high as number, s, g, opts)
+    : wrap(N.randint(low, high as number, s, packOptions('randint', opts, int64)));
 }
 
 export function randperm(n: number, opts?: RandomOptions): Tensor {
@@ -272,8 +351,14 @@ export function randperm(n: number, opts?: RandomOptions): Tensor {
 }
 
 /** torch.normal(mean, std, size?) with Tensor or number mean/std. */
-export function normal(mean: Tensor | number, std: Tensor | number = 1, size?: readonly number[], opts?: RandomOptions): Tensor {
-  if (mean instanceof Tensor) return wrap(std instanceof Tensor ? N.normal_tt(mean._h, std._h) : N.normal_ts(mean._h, std));
+export function normal(
+  mean: Tensor | number,
+  std: Tensor | number = 1,
+  size?: readonly number[],
+  opts?: RandomOptions,
+): Tensor {
+  if (mean instanceof Tensor)
+    return wrap(std instanceof Tensor ? N.normal_tt(mean._h, std._h) : N.normal_ts(mean._h, std));
   if (std instanceof Tensor) return wrap(N.normal_st(mean, std._h));
   if (size === undefined) throw new TypeError('normal(): a size is needed when mean and std are numbers');
   const g = generatorOf(opts);

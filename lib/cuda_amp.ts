@@ -1,5 +1,10 @@
 /** torch.cuda.amp.autocast / GradScaler (CUDA defaults). */
-import { autocast as genericAutocast, AutocastOptions, GradScaler as GenericGradScaler, GradScalerOptions } from './amp';
+import {
+  autocast as genericAutocast,
+  AutocastOptions,
+  GradScaler as GenericGradScaler,
+  GradScalerOptions,
+} from './amp';
 
 /** `torch.cuda.amp.autocast(fn)` / `torch.cuda.amp.autocast({ dtype, enabled }, fn)`. */
 export function autocast<T>(optsOrFn: AutocastOptions | (() => T), maybeFn?: () => T): T {

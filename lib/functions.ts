@@ -4,7 +4,16 @@ import { dtype } from './dtype';
 import { argError } from './errors';
 import { Index } from './indexing';
 import {
-  BINARY_OPS, Dim, isScalar, ReduceOptions, Scalar, Tensor, UNARY_OPS, ValuesIndices, VarOptions, whereImpl,
+  BINARY_OPS,
+  Dim,
+  isScalar,
+  ReduceOptions,
+  Scalar,
+  Tensor,
+  UNARY_OPS,
+  ValuesIndices,
+  VarOptions,
+  whereImpl,
 } from './tensor';
 
 function wrap(h: Handle): Tensor {
@@ -61,7 +70,11 @@ export function sub(a: Tensor | Scalar, b: Tensor | Scalar, opts?: { alpha?: Sca
 export function rsub(a: Tensor, b: Tensor | Scalar, opts?: { alpha?: Scalar }): Tensor {
   return input('rsub', a).rsub(b, opts);
 }
-export function div(a: Tensor | Scalar, b: Tensor | Scalar, opts?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor {
+export function div(
+  a: Tensor | Scalar,
+  b: Tensor | Scalar,
+  opts?: { rounding_mode?: 'trunc' | 'floor' | null },
+): Tensor {
   if (a instanceof Tensor) return a.div(b, opts);
   if (b instanceof Tensor && isScalar(a)) return b.reciprocal().mul(a).div(1, opts);
   throw argError('div', 'input', 'Tensor', a);
@@ -238,7 +251,11 @@ export function flip(a: Tensor, dims: readonly number[]): Tensor {
 export function roll(a: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   return input('roll', a).roll(shifts, dims);
 }
-export function movedim(a: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+export function movedim(
+  a: Tensor,
+  source: number | readonly number[],
+  destination: number | readonly number[],
+): Tensor {
   return input('movedim', a).movedim(source, destination);
 }
 export function repeat_interleave(a: Tensor, repeats: number, dim?: number | null): Tensor {
@@ -263,12 +280,22 @@ export function var_(a: Tensor, dim?: Dim | null | boolean, opts?: VarOptions): 
 }
 export function std_mean(a: Tensor, dim?: Dim | null, opts: VarOptions = {}): [Tensor, Tensor] {
   const d = dim == null ? null : typeof dim === 'number' ? [dim] : [...dim];
-  const [s, m] = N.std_mean(input('std_mean', a)._h, d, opts.correction ?? (opts.unbiased === false ? 0 : 1), opts.keepdim ?? false);
+  const [s, m] = N.std_mean(
+    input('std_mean', a)._h,
+    d,
+    opts.correction ?? (opts.unbiased === false ? 0 : 1),
+    opts.keepdim ?? false,
+  );
   return [wrap(s), wrap(m)];
 }
 export function var_mean(a: Tensor, dim?: Dim | null, opts: VarOptions = {}): [Tensor, Tensor] {
   const d = dim == null ? null : typeof dim === 'number' ? [dim] : [...dim];
-  const [v, m] = N.var_mean(input('var_mean', a)._h, d, opts.correction ?? (opts.unbiased === false ? 0 : 1), opts.keepdim ?? false);
+  const [v, m] = N.var_mean(
+    input('var_mean', a)._h,
+    d,
+    opts.correction ?? (opts.unbiased === false ? 0 : 1),
+    opts.keepdim ?? false,
+  );
   return [wrap(v), wrap(m)];
 }
 export function prod(a: Tensor, dim?: number | null, opts?: ReduceOptions): Tensor {
@@ -334,8 +361,16 @@ export function argsort(a: Tensor, dim = -1, opts?: { descending?: boolean }): T
 export function count_nonzero(a: Tensor, dim?: Dim | null): Tensor {
   return input('count_nonzero', a).count_nonzero(dim);
 }
-export function unique(a: Tensor, opts: { sorted?: boolean; return_inverse?: boolean; return_counts?: boolean } = {}): Tensor | Tensor[] {
-  const [out, inverse, counts] = N.unique(input('unique', a)._h, opts.sorted ?? true, opts.return_inverse ?? false, opts.return_counts ?? false);
+export function unique(
+  a: Tensor,
+  opts: { sorted?: boolean; return_inverse?: boolean; return_counts?: boolean } = {},
+): Tensor | Tensor[] {
+  const [out, inverse, counts] = N.unique(
+    input('unique', a)._h,
+    opts.sorted ?? true,
+    opts.return_inverse ?? false,
+    opts.return_counts ?? false,
+  );
   const result = [wrap(out)];
   if (opts.return_inverse) result.push(wrap(inverse));
   if (opts.return_counts) result.push(wrap(counts));

@@ -108,7 +108,13 @@ export function randperm(n: number, generator?: Generator | null, opts?: Factory
 }
 
 /** torch.randint(low, high, size, generator=g): int64 by default. */
-export function randint(low: number, high: number, size: readonly number[], generator?: Generator | null, opts?: FactoryOptions): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  size: readonly number[],
+  generator?: Generator | null,
+  opts?: FactoryOptions,
+): Tensor {
   return new Tensor(N.randint_g(low, high, size, genHandle('randint', generator), packOptions('randint', opts, int64)));
 }
 
@@ -118,7 +124,12 @@ export function rand(size: readonly number[], generator?: Generator | null, opts
 }
 
 /** torch.multinomial(input, num_samples, replacement, generator=g). */
-export function multinomial(input: Tensor, num_samples: number, replacement = false, generator?: Generator | null): Tensor {
+export function multinomial(
+  input: Tensor,
+  num_samples: number,
+  replacement = false,
+  generator?: Generator | null,
+): Tensor {
   if (!(input instanceof Tensor)) throw argError('multinomial', 'input', 'Tensor', input);
   return new Tensor(N.multinomial_g(input._h, num_samples, replacement, genHandle('multinomial', generator)));
 }

@@ -45,7 +45,6 @@ function firstLine(e: unknown): string {
 
 function describeLibtorch(root: string): string {
   try {
-     
     const { findLibtorch } = require(path.join(root, 'scripts', 'libtorch.js'));
     const found = findLibtorch();
     if (found.source) return `libtorch ${found.version} found (${found.source}, ${found.prefix})`;
@@ -64,7 +63,6 @@ function load(): NativeBinding {
       continue;
     }
     try {
-       
       return require(file) as NativeBinding;
     } catch (e) {
       tried.push(`${path.relative(root, file)}: ${firstLine(e)}`);

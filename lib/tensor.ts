@@ -9,7 +9,20 @@
 import './polyfills';
 import { inspect } from 'util';
 import { N, Handle } from './native';
-import { dtype, dtypeFromCode, bool as boolDtype, float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8 } from './dtype';
+import {
+  dtype,
+  dtypeFromCode,
+  bool as boolDtype,
+  float16,
+  float32,
+  float64,
+  bfloat16,
+  int8,
+  int16,
+  int32,
+  int64,
+  uint8,
+} from './dtype';
 import { device, deviceFromCode, DeviceLike, toDevice } from './device';
 import { argError, TorchError, typeName } from './errors';
 import { Index, encodeIndex } from './indexing';
@@ -545,31 +558,65 @@ export class Tensor {
   }
 
   addcmul(t1: Tensor, t2: Tensor, opts?: { value?: Scalar }): Tensor {
-    return wrap(N.addcmul(this._h, checkTensor('addcmul', 'tensor1', t1)._h, checkTensor('addcmul', 'tensor2', t2)._h, opts?.value ?? 1));
+    return wrap(
+      N.addcmul(
+        this._h,
+        checkTensor('addcmul', 'tensor1', t1)._h,
+        checkTensor('addcmul', 'tensor2', t2)._h,
+        opts?.value ?? 1,
+      ),
+    );
   }
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: Scalar }): this {
-    N.addcmul_(this._h, checkTensor('addcmul_', 'tensor1', t1)._h, checkTensor('addcmul_', 'tensor2', t2)._h, opts?.value ?? 1);
+    N.addcmul_(
+      this._h,
+      checkTensor('addcmul_', 'tensor1', t1)._h,
+      checkTensor('addcmul_', 'tensor2', t2)._h,
+      opts?.value ?? 1,
+    );
     return this;
   }
   addcdiv(t1: Tensor, t2: Tensor, opts?: { value?: Scalar }): Tensor {
-    return wrap(N.addcdiv(this._h, checkTensor('addcdiv', 'tensor1', t1)._h, checkTensor('addcdiv', 'tensor2', t2)._h, opts?.value ?? 1));
+    return wrap(
+      N.addcdiv(
+        this._h,
+        checkTensor('addcdiv', 'tensor1', t1)._h,
+        checkTensor('addcdiv', 'tensor2', t2)._h,
+        opts?.value ?? 1,
+      ),
+    );
   }
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: Scalar }): this {
-    N.addcdiv_(this._h, checkTensor('addcdiv_', 'tensor1', t1)._h, checkTensor('addcdiv_', 'tensor2', t2)._h, opts?.value ?? 1);
+    N.addcdiv_(
+      this._h,
+      checkTensor('addcdiv_', 'tensor1', t1)._h,
+      checkTensor('addcdiv_', 'tensor2', t2)._h,
+      opts?.value ?? 1,
+    );
     return this;
   }
 
-  clamp(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null): Tensor {
+  clamp(
+    min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null },
+    max?: Tensor | Scalar | null,
+  ): Tensor {
     const [lo, hi] = clampArgs(min, max);
-    if (lo instanceof Tensor || hi instanceof Tensor) return wrap(N.clamp_t(this._h, tensorOrNull(this, lo), tensorOrNull(this, hi)));
-    if (lo === null && hi === null) throw new TorchError("torch.clamp: At least one of 'min' or 'max' must not be None");
+    if (lo instanceof Tensor || hi instanceof Tensor)
+      return wrap(N.clamp_t(this._h, tensorOrNull(this, lo), tensorOrNull(this, hi)));
+    if (lo === null && hi === null)
+      throw new TorchError("torch.clamp: At least one of 'min' or 'max' must not be None");
     return wrap(N.clamp(this._h, lo, hi));
   }
 
-  clamp_(min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null }, max?: Tensor | Scalar | null): this {
+  clamp_(
+    min?: Tensor | Scalar | null | { min?: Tensor | Scalar | null; max?: Tensor | Scalar | null },
+    max?: Tensor | Scalar | null,
+  ): this {
     const [lo, hi] = clampArgs(min, max);
-    if (lo instanceof Tensor || hi instanceof Tensor) N.clamp_t_(this._h, tensorOrNull(this, lo), tensorOrNull(this, hi));
-    else if (lo === null && hi === null) throw new TorchError("torch.clamp: At least one of 'min' or 'max' must not be None");
+    if (lo instanceof Tensor || hi instanceof Tensor)
+      N.clamp_t_(this._h, tensorOrNull(this, lo), tensorOrNull(this, hi));
+    else if (lo === null && hi === null)
+      throw new TorchError("torch.clamp: At least one of 'min' or 'max' must not be None");
     else N.clamp_(this._h, lo, hi);
     return this;
   }
@@ -649,11 +696,25 @@ export class Tensor {
   }
 
   allclose(other: Tensor, opts: { rtol?: number; atol?: number; equal_nan?: boolean } = {}): boolean {
-    return N.allclose(this._h, checkTensor('allclose', 'other', other)._h, opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equal_nan ?? false);
+    return N.allclose(
+      this._h,
+      checkTensor('allclose', 'other', other)._h,
+      opts.rtol ?? 1e-5,
+      opts.atol ?? 1e-8,
+      opts.equal_nan ?? false,
+    );
   }
 
   isclose(other: Tensor, opts: { rtol?: number; atol?: number; equal_nan?: boolean } = {}): Tensor {
-    return wrap(N.isclose(this._h, checkTensor('isclose', 'other', other)._h, opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equal_nan ?? false));
+    return wrap(
+      N.isclose(
+        this._h,
+        checkTensor('isclose', 'other', other)._h,
+        opts.rtol ?? 1e-5,
+        opts.atol ?? 1e-8,
+        opts.equal_nan ?? false,
+      ),
+    );
   }
 
   // ---------------------------------------------------------------- linear algebra
@@ -677,14 +738,36 @@ export class Tensor {
     return wrap(N.outer(this._h, checkTensor('outer', 'vec2', vec2)._h));
   }
   addmm(mat1: Tensor, mat2: Tensor, opts: { beta?: Scalar; alpha?: Scalar } = {}): Tensor {
-    return wrap(N.addmm(this._h, checkTensor('addmm', 'mat1', mat1)._h, checkTensor('addmm', 'mat2', mat2)._h, opts.beta ?? 1, opts.alpha ?? 1));
+    return wrap(
+      N.addmm(
+        this._h,
+        checkTensor('addmm', 'mat1', mat1)._h,
+        checkTensor('addmm', 'mat2', mat2)._h,
+        opts.beta ?? 1,
+        opts.alpha ?? 1,
+      ),
+    );
   }
   addmm_(mat1: Tensor, mat2: Tensor, opts: { beta?: Scalar; alpha?: Scalar } = {}): this {
-    N.addmm_(this._h, checkTensor('addmm_', 'mat1', mat1)._h, checkTensor('addmm_', 'mat2', mat2)._h, opts.beta ?? 1, opts.alpha ?? 1);
+    N.addmm_(
+      this._h,
+      checkTensor('addmm_', 'mat1', mat1)._h,
+      checkTensor('addmm_', 'mat2', mat2)._h,
+      opts.beta ?? 1,
+      opts.alpha ?? 1,
+    );
     return this;
   }
   baddbmm(b1: Tensor, b2: Tensor, opts: { beta?: Scalar; alpha?: Scalar } = {}): Tensor {
-    return wrap(N.baddbmm(this._h, checkTensor('baddbmm', 'batch1', b1)._h, checkTensor('baddbmm', 'batch2', b2)._h, opts.beta ?? 1, opts.alpha ?? 1));
+    return wrap(
+      N.baddbmm(
+        this._h,
+        checkTensor('baddbmm', 'batch1', b1)._h,
+        checkTensor('baddbmm', 'batch2', b2)._h,
+        opts.beta ?? 1,
+        opts.alpha ?? 1,
+      ),
+    );
   }
   tril(diagonal = 0): Tensor {
     return wrap(N.tril(this._h, checkInt('tril', 'diagonal', diagonal)));
@@ -717,7 +800,9 @@ export class Tensor {
     return this.reshape(checkTensor('reshape_as', 'other', other).shape);
   }
   flatten(start_dim = 0, end_dim = -1): Tensor {
-    return wrap(N.flatten(this._h, checkInt('flatten', 'start_dim', start_dim), checkInt('flatten', 'end_dim', end_dim)));
+    return wrap(
+      N.flatten(this._h, checkInt('flatten', 'start_dim', start_dim), checkInt('flatten', 'end_dim', end_dim)),
+    );
   }
   unflatten(dim: number, sizes: readonly number[]): Tensor {
     return wrap(N.unflatten(this._h, checkInt('unflatten', 'dim', dim), sizeArgs('unflatten', [sizes])));
@@ -790,7 +875,9 @@ export class Tensor {
 
   split(split_size_or_sections: number | readonly number[], dim = 0): Tensor[] {
     if (typeof split_size_or_sections === 'number') {
-      return wrapList(N.split(this._h, checkInt('split', 'split_size', split_size_or_sections), checkInt('split', 'dim', dim)));
+      return wrapList(
+        N.split(this._h, checkInt('split', 'split_size', split_size_or_sections), checkInt('split', 'dim', dim)),
+      );
     }
     return wrapList(N.split_sizes(this._h, sizeArgs('split', [split_size_or_sections]), checkInt('split', 'dim', dim)));
   }
@@ -801,13 +888,22 @@ export class Tensor {
     return wrapList(N.unbind(this._h, checkInt('unbind', 'dim', dim)));
   }
   narrow(dim: number, start: number, length: number): Tensor {
-    return wrap(N.narrow(this._h, checkInt('narrow', 'dim', dim), checkInt('narrow', 'start', start), checkInt('narrow', 'length', length)));
+    return wrap(
+      N.narrow(
+        this._h,
+        checkInt('narrow', 'dim', dim),
+        checkInt('narrow', 'start', start),
+        checkInt('narrow', 'length', length),
+      ),
+    );
   }
   select(dim: number, index: number): Tensor {
     return wrap(N.select(this._h, checkInt('select', 'dim', dim), checkInt('select', 'index', index)));
   }
   index_select(dim: number, index: Tensor): Tensor {
-    return wrap(N.index_select(this._h, checkInt('index_select', 'dim', dim), checkTensor('index_select', 'index', index)._h));
+    return wrap(
+      N.index_select(this._h, checkInt('index_select', 'dim', dim), checkTensor('index_select', 'index', index)._h),
+    );
   }
   gather(dim: number, index: Tensor): Tensor {
     return wrap(N.gather(this._h, checkInt('gather', 'dim', dim), checkTensor('gather', 'index', index)._h));
@@ -824,10 +920,22 @@ export class Tensor {
     return this;
   }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor {
-    return wrap(N.scatter_add(this._h, checkInt('scatter_add', 'dim', dim), checkTensor('scatter_add', 'index', index)._h, checkTensor('scatter_add', 'src', src)._h));
+    return wrap(
+      N.scatter_add(
+        this._h,
+        checkInt('scatter_add', 'dim', dim),
+        checkTensor('scatter_add', 'index', index)._h,
+        checkTensor('scatter_add', 'src', src)._h,
+      ),
+    );
   }
   scatter_add_(dim: number, index: Tensor, src: Tensor): this {
-    N.scatter_add_(this._h, checkInt('scatter_add_', 'dim', dim), checkTensor('scatter_add_', 'index', index)._h, checkTensor('scatter_add_', 'src', src)._h);
+    N.scatter_add_(
+      this._h,
+      checkInt('scatter_add_', 'dim', dim),
+      checkTensor('scatter_add_', 'index', index)._h,
+      checkTensor('scatter_add_', 'src', src)._h,
+    );
     return this;
   }
   masked_fill(mask: Tensor, value: Tensor | Scalar): Tensor {
@@ -855,11 +963,22 @@ export class Tensor {
     return wrap(N.take(this._h, checkTensor('take', 'index', index)._h));
   }
   index_fill_(dim: number, index: Tensor, value: Scalar): this {
-    N.index_fill_(this._h, checkInt('index_fill_', 'dim', dim), checkTensor('index_fill_', 'index', index)._h, checkScalar('index_fill_', 'value', value));
+    N.index_fill_(
+      this._h,
+      checkInt('index_fill_', 'dim', dim),
+      checkTensor('index_fill_', 'index', index)._h,
+      checkScalar('index_fill_', 'value', value),
+    );
     return this;
   }
   index_add_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: Scalar }): this {
-    N.index_add_(this._h, checkInt('index_add_', 'dim', dim), checkTensor('index_add_', 'index', index)._h, checkTensor('index_add_', 'source', source)._h, opts?.alpha ?? 1);
+    N.index_add_(
+      this._h,
+      checkInt('index_add_', 'dim', dim),
+      checkTensor('index_add_', 'index', index)._h,
+      checkTensor('index_add_', 'source', source)._h,
+      opts?.alpha ?? 1,
+    );
     return this;
   }
 
@@ -961,9 +1080,20 @@ export class Tensor {
     return wrap(N.cumprod(this._h, checkInt('cumprod', 'dim', dim), opts?.dtype?.code ?? null));
   }
   topk(k: number, dim = -1, opts: { largest?: boolean; sorted?: boolean } = {}): ValuesIndices {
-    return valuesIndices(N.topk(this._h, checkInt('topk', 'k', k), checkInt('topk', 'dim', dim), opts.largest ?? true, opts.sorted ?? true));
+    return valuesIndices(
+      N.topk(
+        this._h,
+        checkInt('topk', 'k', k),
+        checkInt('topk', 'dim', dim),
+        opts.largest ?? true,
+        opts.sorted ?? true,
+      ),
+    );
   }
-  sort(dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1, opts: { descending?: boolean; stable?: boolean } = {}): ValuesIndices {
+  sort(
+    dim: number | { dim?: number; descending?: boolean; stable?: boolean } = -1,
+    opts: { descending?: boolean; stable?: boolean } = {},
+  ): ValuesIndices {
     if (typeof dim === 'object') return this.sort(dim.dim ?? -1, dim);
     return valuesIndices(N.sort(this._h, checkInt('sort', 'dim', dim), opts.descending ?? false, opts.stable ?? false));
   }
@@ -1061,14 +1191,55 @@ export function whereImpl(condition: Tensor, input: Tensor | Scalar, other: Tens
 
 /** Unary ops with an in-place `_` variant: `x.exp()`, `x.exp_()`. */
 export const UNARY_OPS = [
-  'neg', 'abs', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsqrt', 'square',
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'sigmoid', 'relu',
-  'floor', 'ceil', 'trunc', 'frac', 'sign', 'reciprocal', 'erf', 'logical_not', 'bitwise_not',
+  'neg',
+  'abs',
+  'exp',
+  'exp2',
+  'expm1',
+  'log',
+  'log2',
+  'log10',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'floor',
+  'ceil',
+  'trunc',
+  'frac',
+  'sign',
+  'reciprocal',
+  'erf',
+  'logical_not',
+  'bitwise_not',
 ] as const;
 
 /** Binary ops taking a Tensor or a Scalar, with in-place variants: `x.mul(y)`, `x.mul_(2)`. */
 export const BINARY_OPS = [
-  'mul', 'pow', 'fmod', 'remainder', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'bitwise_and', 'bitwise_or', 'bitwise_xor',
+  'mul',
+  'pow',
+  'fmod',
+  'remainder',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'bitwise_and',
+  'bitwise_or',
+  'bitwise_xor',
 ] as const;
 
 type UnaryName = (typeof UNARY_OPS)[number];
@@ -1079,7 +1250,6 @@ type BinaryMethods = { [K in BinaryName]: (other: Tensor | Scalar) => Tensor } &
   [K in `${BinaryName}_`]: (other: Tensor | Scalar) => Tensor;
 };
 
- 
 export interface Tensor extends UnaryMethods, BinaryMethods {}
 
 // Aliases PyTorch has for these.
@@ -1124,7 +1294,15 @@ for (const name of BINARY_OPS) {
   };
 }
 const aliases: Record<string, string> = {
-  negative: 'neg', absolute: 'abs', multiply: 'mul', subtract: 'sub', divide: 'div', greater: 'gt', less: 'lt',
-  greater_equal: 'ge', less_equal: 'le', not_equal: 'ne',
+  negative: 'neg',
+  absolute: 'abs',
+  multiply: 'mul',
+  subtract: 'sub',
+  divide: 'div',
+  greater: 'gt',
+  less: 'lt',
+  greater_equal: 'ge',
+  less_equal: 'le',
+  not_equal: 'ne',
 };
 for (const [alias, target] of Object.entries(aliases)) proto[alias] = proto[target];

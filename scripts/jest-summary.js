@@ -37,11 +37,18 @@ function fromLog(file) {
   } catch {
     return null;
   }
-   
-  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /^\s*Tests:\s/.test(l));
+
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => /^\s*Tests:\s/.test(l));
   if (lines.length === 0) return null;
   const count = (word) => Number((new RegExp(`(\\d+) ${word}`).exec(lines[lines.length - 1]) || [])[1] || 0);
-  const suites = text.split('\n').filter((l) => /^\s*Test Suites:\s/.test(l)).pop() || '';
+  const suites =
+    text
+      .split('\n')
+      .filter((l) => /^\s*Test Suites:\s/.test(l))
+      .pop() || '';
   // Suites that failed to run do not show in "Tests:"; they do in "Test Suites:" as failed with no
   // failed tests. Only add them when "Tests:" shows no failure, so nothing is counted twice.
   const failedSuites = Number((/(\d+) failed/.exec(suites) || [])[1] || 0);

@@ -177,7 +177,13 @@ function discoverLibtorch() {
 function rememberLibtorch(stamp, found) {
   stamp.discovery = {
     env: discoveryEnv(),
-    found: { source: found.source, prefix: found.prefix, libdir: found.libdir, version: found.version, cuda: found.cuda },
+    found: {
+      source: found.source,
+      prefix: found.prefix,
+      libdir: found.libdir,
+      version: found.version,
+      cuda: found.cuda,
+    },
     configVersion: readVersionFile(found.prefix),
   };
 }
@@ -411,7 +417,9 @@ function buildAddon(libtorch, stamp, reason) {
     fs.rmSync(CMAKE_CACHE, { force: true });
     log(`libtorch moved (${torchDir} -> ${libtorch.prefix}): reconfiguring`);
   }
-  log(`building the native addon against libtorch ${libtorch.version} (${reason}; can take minutes, log: ${path.relative(ROOT, BUILD_LOG)})`);
+  log(
+    `building the native addon against libtorch ${libtorch.version} (${reason}; can take minutes, log: ${path.relative(ROOT, BUILD_LOG)})`,
+  );
   fs.mkdirSync(path.dirname(BUILD_LOG), { recursive: true });
   const fd = fs.openSync(BUILD_LOG, 'w');
   let r;
@@ -448,7 +456,10 @@ function ensureAddon(libtorch, stamp) {
 
 function tsSourcesNewest() {
   const dirs = ['lib', 'bin', 'examples', 'bench'].map((d) => path.join(ROOT, d));
-  return Math.max(newestMtime(dirs, (f) => f.endsWith('.ts')), mtimeMs(path.join(ROOT, 'tsconfig.json')));
+  return Math.max(
+    newestMtime(dirs, (f) => f.endsWith('.ts')),
+    mtimeMs(path.join(ROOT, 'tsconfig.json')),
+  );
 }
 
 /** dist/ is fresh when the stamp of the last successful tsc run is newer than every source. */
@@ -517,4 +528,12 @@ if (require.main === module) {
 }
 
 // Internals exported for ad-hoc checks (e.g. `node -e "require('./scripts/setup').missingDebs([...])"`).
-module.exports = { main, missingDebs, aptListsLackCandidates, aptInstall, addonStaleReason, isDebianLike, missingNpmDeps };
+module.exports = {
+  main,
+  missingDebs,
+  aptListsLackCandidates,
+  aptInstall,
+  addonStaleReason,
+  isDebianLike,
+  missingNpmDeps,
+};

@@ -10,7 +10,11 @@ let py: PyResult[];
 beforeAll(() => {
   py = runPython([
     { py: 'r', setup: "with torch.autocast('cpu'):\n    r = a @ b", inputs: { a, b } },
-    { py: 'r', setup: "with torch.autocast('cpu'):\n    r = torch.nn.functional.linear(a, b.t()).relu().sum(1)", inputs: { a, b } },
+    {
+      py: 'r',
+      setup: "with torch.autocast('cpu'):\n    r = torch.nn.functional.linear(a, b.t()).relu().sum(1)",
+      inputs: { a, b },
+    },
     { py: 'r', setup: "with torch.autocast('cpu', enabled=False):\n    r = a @ b", inputs: { a, b } },
   ]);
 });
@@ -20,23 +24,32 @@ describe('autocast', () => {
     const r = torch.autocast('cpu', () => a.matmul(b));
     expect(r.dtype).toBe(torch.bfloat16);
     expectMatches(r, py[0], { rtol: 1e-2, atol: 1e-2 });
-    expectMatches(r.float(), { ...(py[0] as { kind: 'tensor'; shape: number[]; dtype: string; data: number[] }), dtype: 'float32' }, { rtol: 0, atol: 0 });
+    expectMatches(
+      r.float(),
+      { ...(py[0] as { kind: 'tensor'; shape: number[]; dtype: string; data: number[] }), dtype: 'float32' },
+      { rtol: 0, atol: 0 },
+    );
   });
   test('a chain under autocast matches Python', () => {
     const r = torch.autocast('cpu', () => torch.nn.functional.linear(a, b.t()).relu().sum(1));
     expectMatches(r, py[1], { rtol: 1e-2, atol: 1e-2 });
   });
   test('enabled: false and restoring the previous state', () => {
-    expectMatches(torch.autocast('cpu', { enabled: false }, () => a.matmul(b)), py[2]);
+    expectMatches(
+      torch.autocast('cpu', { enabled: false }, () => a.matmul(b)),
+      py[2],
+    );
     expect(torch.is_autocast_enabled('cpu')).toBe(false);
     torch.autocast('cpu', () => {
       expect(torch.is_autocast_enabled('cpu')).toBe(true);
       torch.autocast('cpu', { enabled: false }, () => expect(torch.is_autocast_enabled('cpu')).toBe(false));
       expect(torch.is_autocast_enabled('cpu')).toBe(true);
     });
-    expect(() => torch.autocast('cpu', () => {
-      throw new Error('inside');
-    })).toThrow('inside');
+    expect(() =>
+      torch.autocast('cpu', () => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
     expect(torch.is_autocast_enabled('cpu')).toBe(false);
   });
   test('CUDA autocast without CUDA warns and does nothing', () => {
@@ -100,7 +113,13 @@ describe('GradScaler', () => {
       scaler.update();
     }
     expect(scaler.get_scale()).toBe(8);
-    expect(scaler.state_dict()).toEqual({ scale: 8, growth_factor: 2, backoff_factor: 0.5, growth_interval: 2, _growth_tracker: 0 });
+    expect(scaler.state_dict()).toEqual({
+      scale: 8,
+      growth_factor: 2,
+      backoff_factor: 0.5,
+      growth_interval: 2,
+      _growth_tracker: 0,
+    });
   });
   test('unscale_ before step (for gradient clipping) and misuse errors', () => {
     const { w, loss } = problem();
@@ -113,7 +132,9 @@ describe('GradScaler', () => {
     scaler.scale(loss()).backward();
     scaler.unscale_(opt);
     expect((w.grad as torch.Tensor).allclose(plain)).toBe(true);
-    expect(() => scaler.unscale_(opt)).toThrow('unscale_() has already been called on this optimizer since the last update().');
+    expect(() => scaler.unscale_(opt)).toThrow(
+      'unscale_() has already been called on this optimizer since the last update().',
+    );
     scaler.step(opt);
     expect(() => scaler.step(opt)).toThrow('step() has already been called since the last update().');
     scaler.update();

@@ -103,7 +103,20 @@ let results: PyResult[];
 let retainMessage: string;
 beforeAll(() => {
   results = runPython(pyCases);
-  const r = runPython([{ py: 'x.exp().sum()', setup: 'x = x0.clone().requires_grad_(); y = x.exp().sum(); y.backward()\ntry:\n    y.backward()\nexcept RuntimeError as e:\n    msg = str(e)', inputs: { x0 } }, { py: 'msg', setup: 'x = x0.clone().requires_grad_(); y = x.exp().sum(); y.backward()\ntry:\n    y.backward()\nexcept RuntimeError as e:\n    msg = str(e)', inputs: { x0 } }]);
+  const r = runPython([
+    {
+      py: 'x.exp().sum()',
+      setup:
+        'x = x0.clone().requires_grad_(); y = x.exp().sum(); y.backward()\ntry:\n    y.backward()\nexcept RuntimeError as e:\n    msg = str(e)',
+      inputs: { x0 },
+    },
+    {
+      py: 'msg',
+      setup:
+        'x = x0.clone().requires_grad_(); y = x.exp().sum(); y.backward()\ntry:\n    y.backward()\nexcept RuntimeError as e:\n    msg = str(e)',
+      inputs: { x0 },
+    },
+  ]);
   retainMessage = (r[1] as { value: string }).value;
 });
 
@@ -111,7 +124,7 @@ describe('autograd matches Python', () => {
   test.each(pyCases.map((c, i) => [c.name, i] as const))('%s', (name, i) => {
     expectMatches(pyCases[i].ts(), results[i], { rtol: 1e-5, atol: 1e-6 }, name);
   });
-  test('backward twice without retain_graph fails with PyTorch\'s message', () => {
+  test("backward twice without retain_graph fails with PyTorch's message", () => {
     expect(cases[cases.length - 1].ts()).toBe(retainMessage);
   });
 });

@@ -28,8 +28,21 @@ function readJson<T>(file: string): T {
 }
 
 /** A small real run: LeNet-5, 3,000 training and 2,000 test images, 2 epochs (the preset otherwise). */
-const SMALL = ['train', '--model', 'lenet5', '--dataset', 'fashion-mnist', '--subset', '3000', '--test-subset', '2000',
-  '--epochs', '2', '--seed', '7'];
+const SMALL = [
+  'train',
+  '--model',
+  'lenet5',
+  '--dataset',
+  'fashion-mnist',
+  '--subset',
+  '3000',
+  '--test-subset',
+  '2000',
+  '--epochs',
+  '2',
+  '--seed',
+  '7',
+];
 
 /**
  * SMALL in Python: torchvision's FashionMNIST (files extracted into argv[1]), ToTensor + Normalize,
@@ -190,8 +203,18 @@ describe('training LeNet-5 on real Fashion-MNIST', () => {
     const m = readJson<TrainMetrics>('full.json');
     expect(m.command).toBe('train');
     expect(m.config).toMatchObject({
-      model: 'lenet5', dataset: 'fashion-mnist', epochs: 2, batch_size: 64, optimizer: 'adam', lr: 0.002,
-      scheduler: 'cosine', seed: 7, subset: 3000, test_subset: 2000, save: 'full.pt', metrics: 'full.json',
+      model: 'lenet5',
+      dataset: 'fashion-mnist',
+      epochs: 2,
+      batch_size: 64,
+      optimizer: 'adam',
+      lr: 0.002,
+      scheduler: 'cosine',
+      seed: 7,
+      subset: 3000,
+      test_subset: 2000,
+      save: 'full.pt',
+      metrics: 'full.json',
     });
     expect(m.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     // Cosine annealing over 2 epochs: the second epoch starts at half the rate.
@@ -212,17 +235,33 @@ describe('training LeNet-5 on real Fashion-MNIST', () => {
     expect(fs.readFileSync(path.join(dir, 'part.old'), 'utf8')).toBe('previous');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const ck = torch.load(path.join(dir, 'full.pt')) as Record<string, unknown>;
-    expect(Object.keys(ck)).toEqual(
-      ['torchts_checkpoint', 'epoch', 'config', 'model', 'optimizer', 'scheduler', 'scaler', 'metrics', 'rng_state'],
-    );
+    expect(Object.keys(ck)).toEqual([
+      'torchts_checkpoint',
+      'epoch',
+      'config',
+      'model',
+      'optimizer',
+      'scheduler',
+      'scaler',
+      'metrics',
+      'rng_state',
+    ]);
     expect(ck.epoch).toBe(2);
-    expect(Object.keys(ck.model as object)).toEqual(
-      ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias',
-        'fc3.weight', 'fc3.bias'],
-    );
+    expect(Object.keys(ck.model as object)).toEqual([
+      'conv1.weight',
+      'conv1.bias',
+      'conv2.weight',
+      'conv2.bias',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+      'fc3.weight',
+      'fc3.bias',
+    ]);
     const code = [
       'import sys, torch',
-      "c = torch.load(sys.argv[1])",
+      'c = torch.load(sys.argv[1])',
       "print(c['epoch'], c['config']['model'], sorted(c['optimizer']['state'])[:2], c['model']['fc3.weight'].shape)",
     ].join('\n');
     const py = spawnSync(findPython(), ['-c', code, path.join(dir, 'full.pt')], { encoding: 'utf8' });
@@ -245,10 +284,11 @@ describe('training LeNet-5 on real Fashion-MNIST', () => {
     for (const [i, s] of stateA) {
       for (const k of ['exp_avg', 'exp_avg_sq']) expect(torch.equal(s[k], stateB.get(i)![k])).toBe(true);
     }
-    const untimed = (m: TrainMetrics) => m.epochs.map((e) => {
-      const { train_time_s: _a, test_time_s: _b, train_images_per_s: _c, ...r } = e;
-      return r;
-    });
+    const untimed = (m: TrainMetrics) =>
+      m.epochs.map((e) => {
+        const { train_time_s: _a, test_time_s: _b, train_images_per_s: _c, ...r } = e;
+        return r;
+      });
     expect(untimed(readJson<TrainMetrics>('part.json'))).toEqual(untimed(readJson<TrainMetrics>('full.json')));
   });
 
@@ -276,8 +316,17 @@ describe('training LeNet-5 on real Fashion-MNIST', () => {
     const files = [path.join(dir, 'full.pt'), path.join(dir, 'py_sd.pt')];
     const py = spawnSync(findPython(), ['-c', code, ...files], { encoding: 'utf8' });
     expect(py.status).toBe(0);
-    const r = run(['evaluate', '--checkpoint', 'py_sd.pt', '--model', 'lenet5', '--test-subset', '2000',
-      '--metrics', 'py.json']);
+    const r = run([
+      'evaluate',
+      '--checkpoint',
+      'py_sd.pt',
+      '--model',
+      'lenet5',
+      '--test-subset',
+      '2000',
+      '--metrics',
+      'py.json',
+    ]);
     expect(r.status).toBe(0);
     expect(readJson<EvalMetrics>('py.json').acc).toBe(readJson<TrainMetrics>('full.json').epochs[1].test_acc);
   });

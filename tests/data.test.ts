@@ -25,24 +25,42 @@ const cases: Record<string, { py: string; setup?: string }> = {
   gen_default: { py: 'torch.Generator().initial_seed()' },
   randperm42: { py: 'torch.randperm(10, generator=torch.Generator().manual_seed(42))' },
   rs_gen: { py: 'list(RandomSampler(range(10), generator=torch.Generator().manual_seed(0)))' },
-  rs_repl: { py: 'list(RandomSampler(range(7), replacement=True, num_samples=70, generator=torch.Generator().manual_seed(3)))' },
+  rs_repl: {
+    py: 'list(RandomSampler(range(7), replacement=True, num_samples=70, generator=torch.Generator().manual_seed(3)))',
+  },
   rs_num: { py: 'list(RandomSampler(range(10), num_samples=25, generator=torch.Generator().manual_seed(4)))' },
   rs_global: { setup: 'torch.manual_seed(7)', py: 'list(RandomSampler(range(12)))' },
   subset_rs: { py: 'list(SubsetRandomSampler(list(range(10, 20)), generator=torch.Generator().manual_seed(5)))' },
   subset_rs_global: { setup: 'torch.manual_seed(9)', py: 'list(SubsetRandomSampler([3, 1, 4, 1, 5, 9]))' },
-  wrs_repl: { py: 'list(WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 9, generator=torch.Generator().manual_seed(2)))' },
+  wrs_repl: {
+    py: 'list(WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 9, generator=torch.Generator().manual_seed(2)))',
+  },
   wrs_norepl: {
     py: 'list(WeightedRandomSampler([0.9, 0.4, 0.05, 0.2, 0.3, 0.1], 5, replacement=False, generator=torch.Generator().manual_seed(2)))',
   },
   split_ints: { py: '[list(s) for s in random_split(range(10), [3, 7], generator=torch.Generator().manual_seed(42))]' },
-  split_frac: { py: '[list(s) for s in random_split(range(31), [0.3, 0.3, 0.4], generator=torch.Generator().manual_seed(1))]' },
+  split_frac: {
+    py: '[list(s) for s in random_split(range(31), [0.3, 0.3, 0.4], generator=torch.Generator().manual_seed(1))]',
+  },
   split_global: { setup: 'torch.manual_seed(11)', py: '[list(s) for s in random_split(range(8), [5, 3])]' },
   batch_sampler: { py: 'list(BatchSampler(SequentialSampler(range(10)), batch_size=3, drop_last=False))' },
   batch_sampler_drop: { py: 'list(BatchSampler(SequentialSampler(range(10)), batch_size=3, drop_last=True))' },
-  dl_shuffle: { py: '[y for x, y in DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(1))]', setup: DS },
-  dl_shuffle_x: { py: '[x for x, y in DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(1))]', setup: DS },
-  dl_global: { py: '[y for x, y in DataLoader(ds, batch_size=3, shuffle=True)]', setup: `${DS}\ntorch.manual_seed(21)` },
-  dl_two_epochs: { py: '[y for _ in range(2) for x, y in DataLoader(ds, batch_size=5, shuffle=True, generator=g)]', setup: `${DS}\ng = torch.Generator().manual_seed(8)` },
+  dl_shuffle: {
+    py: '[y for x, y in DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(1))]',
+    setup: DS,
+  },
+  dl_shuffle_x: {
+    py: '[x for x, y in DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(1))]',
+    setup: DS,
+  },
+  dl_global: {
+    py: '[y for x, y in DataLoader(ds, batch_size=3, shuffle=True)]',
+    setup: `${DS}\ntorch.manual_seed(21)`,
+  },
+  dl_two_epochs: {
+    py: '[y for _ in range(2) for x, y in DataLoader(ds, batch_size=5, shuffle=True, generator=g)]',
+    setup: `${DS}\ng = torch.Generator().manual_seed(8)`,
+  },
   dl_drop: { py: '[y for x, y in DataLoader(ds, batch_size=4, drop_last=True)]', setup: DS },
   lens: {
     py: '[len(DataLoader(ds, batch_size=4)), len(DataLoader(ds, batch_size=4, drop_last=True)), len(DataLoader(ds)), len(DataLoader(ds, batch_size=20))]',
@@ -144,7 +162,8 @@ describe('the generator option of the random factories', () => {
 
 describe('samplers and random_split give PyTorch’s orders', () => {
   const seeded = (s: number) => new Generator().manual_seed(s);
-  const range = (a: number, b?: number) => (b === undefined ? [...Array(a).keys()] : [...Array(b - a).keys()].map((i) => i + a));
+  const range = (a: number, b?: number) =>
+    b === undefined ? [...Array(a).keys()] : [...Array(b - a).keys()].map((i) => i + a);
 
   test('RandomSampler with a generator, with replacement, with num_samples', () => {
     expect([...new data.RandomSampler(range(10), { generator: seeded(0) })]).toEqual(plain(py.rs_gen));
@@ -165,7 +184,10 @@ describe('samplers and random_split give PyTorch’s orders', () => {
     expect([...new data.SubsetRandomSampler([3, 1, 4, 1, 5, 9])]).toEqual(plain(py.subset_rs_global));
     const w = new data.WeightedRandomSampler([0.1, 0.9, 0.4, 0.7, 3.0, 0.6], 9, { generator: seeded(2) });
     expect([...w]).toEqual(plain(py.wrs_repl));
-    const w2 = new data.WeightedRandomSampler([0.9, 0.4, 0.05, 0.2, 0.3, 0.1], 5, { replacement: false, generator: seeded(2) });
+    const w2 = new data.WeightedRandomSampler([0.9, 0.4, 0.05, 0.2, 0.3, 0.1], 5, {
+      replacement: false,
+      generator: seeded(2),
+    });
     expect([...w2]).toEqual(plain(py.wrs_norepl));
     const seq = new data.SequentialSampler(range(10));
     expect([...new data.BatchSampler(seq, 3, false)]).toEqual(plain(py.batch_sampler));
@@ -177,17 +199,23 @@ describe('samplers and random_split give PyTorch’s orders', () => {
   test('random_split with lengths, fractions and the global generator', () => {
     const items = (ss: data.Subset<number>[]) => ss.map((s) => range(s.length).map((i) => s.__getitem__(i)));
     expect(items(data.random_split(range(10), [3, 7], { generator: seeded(42) }))).toEqual(plain(py.split_ints));
-    expect(items(data.random_split(range(31), [0.3, 0.3, 0.4], { generator: seeded(1) }))).toEqual(plain(py.split_frac));
+    expect(items(data.random_split(range(31), [0.3, 0.3, 0.4], { generator: seeded(1) }))).toEqual(
+      plain(py.split_frac),
+    );
     torch.manual_seed(11);
     expect(items(data.random_split(range(8), [5, 3]))).toEqual(plain(py.split_global));
-    expect(() => data.random_split(range(8), [5, 4])).toThrow('Sum of input lengths does not equal the length of the input dataset!');
+    expect(() => data.random_split(range(8), [5, 4])).toThrow(
+      'Sum of input lengths does not equal the length of the input dataset!',
+    );
   });
 
   test('argument validation uses PyTorch’s messages', () => {
     expect(() => new data.RandomSampler(range(3), { num_samples: 0 })).toThrow(
       'num_samples should be a positive integer value, but got num_samples=0',
     );
-    expect(() => new data.BatchSampler(range(3), 0, false)).toThrow('batch_size should be a positive integer value, but got batch_size=0');
+    expect(() => new data.BatchSampler(range(3), 0, false)).toThrow(
+      'batch_size should be a positive integer value, but got batch_size=0',
+    );
     expect(() => new data.WeightedRandomSampler([[1, 2]] as unknown as number[], 2)).toThrow(
       'weights should be a 1d sequence but given weights have shape (1, 2)',
     );
@@ -266,16 +294,30 @@ describe('DataLoader (num_workers: 0)', () => {
   test('last partial batch, drop_last and len(loader)', () => {
     const ds = DS_TS();
     const shapes = [...new DataLoader(ds, { batch_size: 4 })].map(([x]) => x.shape);
-    expect(shapes).toEqual([[4, 1], [4, 1], [2, 1]]);
-    expect([...new DataLoader(ds, { batch_size: 4, drop_last: true })].map(([, y]) => ints(y))).toEqual(plain(py.dl_drop));
-    const lens = [new DataLoader(ds, { batch_size: 4 }), new DataLoader(ds, { batch_size: 4, drop_last: true }), new DataLoader(ds), new DataLoader(ds, { batch_size: 20 })];
+    expect(shapes).toEqual([
+      [4, 1],
+      [4, 1],
+      [2, 1],
+    ]);
+    expect([...new DataLoader(ds, { batch_size: 4, drop_last: true })].map(([, y]) => ints(y))).toEqual(
+      plain(py.dl_drop),
+    );
+    const lens = [
+      new DataLoader(ds, { batch_size: 4 }),
+      new DataLoader(ds, { batch_size: 4, drop_last: true }),
+      new DataLoader(ds),
+      new DataLoader(ds, { batch_size: 20 }),
+    ];
     expect(lens.map((l) => l.length)).toEqual(plain(py.lens));
   });
 
   test('for await works without workers', async () => {
     const ys: number[][] = [];
     for await (const [, y] of new DataLoader(DS_TS(), { batch_size: 6 })) ys.push(ints(y));
-    expect(ys).toEqual([[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]);
+    expect(ys).toEqual([
+      [0, 1, 2, 3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
   });
 
   test('IterableDataset batches in order; batch_size null yields samples', () => {
@@ -285,20 +327,29 @@ describe('DataLoader (num_workers: 0)', () => {
       }
     }
     expect([...new DataLoader(new Count(), { batch_size: 3 })].map(ints)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect([...new DataLoader(new Count(), { batch_size: 3, drop_last: true })].map(ints)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect([...new DataLoader(new Count(), { batch_size: 3, drop_last: true })].map(ints)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect([...new DataLoader([10, 20, 30], { batch_size: null })]).toEqual([10, 20, 30]);
   });
 
   test('option validation with PyTorch’s ValueError messages', () => {
     const ds = DS_TS();
     const sampler = new data.SequentialSampler(ds);
-    expect(() => new DataLoader(ds, { sampler, shuffle: true })).toThrow('sampler option is mutually exclusive with shuffle');
-    expect(() => new DataLoader(ds, { batch_sampler: new data.BatchSampler(sampler, 2, false), batch_size: 3 })).toThrow(
-      'batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last',
+    expect(() => new DataLoader(ds, { sampler, shuffle: true })).toThrow(
+      'sampler option is mutually exclusive with shuffle',
     );
+    expect(
+      () => new DataLoader(ds, { batch_sampler: new data.BatchSampler(sampler, 2, false), batch_size: 3 }),
+    ).toThrow('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
     expect(() => new DataLoader(ds, { num_workers: -1 })).toThrow('num_workers option should be non-negative');
-    expect(() => new DataLoader(ds, { prefetch_factor: 4 })).toThrow('prefetch_factor option could only be specified in multiprocessing');
-    expect(() => new DataLoader(ds, { persistent_workers: true })).toThrow('persistent_workers option needs num_workers > 0');
+    expect(() => new DataLoader(ds, { prefetch_factor: 4 })).toThrow(
+      'prefetch_factor option could only be specified in multiprocessing',
+    );
+    expect(() => new DataLoader(ds, { persistent_workers: true })).toThrow(
+      'persistent_workers option needs num_workers > 0',
+    );
     class It extends data.IterableDataset<number> {}
     expect(() => new DataLoader(new It(), { shuffle: true })).toThrow(
       'DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=True',
@@ -313,7 +364,10 @@ describe('DataLoader (num_workers: 0)', () => {
 
 describe('default_collate', () => {
   test('tuples of ints, floats and tensors', () => {
-    const out = data.default_collate([[1, 2.5, torch.tensor([1, 2], { dtype: torch.float32 })], [3, 4.0, torch.tensor([3, 4], { dtype: torch.float32 })]] as [number, number, torch.Tensor][]);
+    const out = data.default_collate([
+      [1, 2.5, torch.tensor([1, 2], { dtype: torch.float32 })],
+      [3, 4.0, torch.tensor([3, 4], { dtype: torch.float32 })],
+    ] as [number, number, torch.Tensor][]);
     const want = py.collate_tuple as Extract<PyResult, { kind: 'list' }>;
     // JS cannot tell 4.0 from 4: a number column collates to float64 when any value has a fraction.
     out.forEach((t, i) => {
@@ -323,12 +377,21 @@ describe('default_collate', () => {
   });
 
   test('dicts with tuples (bool, float), other dtypes, strings', () => {
-    const out = data.default_collate([{ a: 1, b: [true, 2.5] }, { a: 2, b: [false, 3.5] }] as { a: number; b: [boolean, number] }[]);
-    const wb = (py.collate_dict as Extract<PyResult, { kind: 'list' }>).items as Extract<PyResult, { kind: 'tensor' }>[];
+    const out = data.default_collate([
+      { a: 1, b: [true, 2.5] },
+      { a: 2, b: [false, 3.5] },
+    ] as { a: number; b: [boolean, number] }[]);
+    const wb = (py.collate_dict as Extract<PyResult, { kind: 'list' }>).items as Extract<
+      PyResult,
+      { kind: 'tensor' }
+    >[];
     expect(out.b.map((t) => t.dtype.name)).toEqual(wb.map((e) => e.dtype));
     const wa = py.collate_dict_a as Extract<PyResult, { kind: 'tensor' }>;
     expect([out.a.dtype.name, ints(out.a)]).toEqual([wa.dtype, wa.data]);
-    const i32 = data.default_collate([torch.zeros([2, 3], { dtype: torch.int32 }), torch.ones([2, 3], { dtype: torch.int32 })]);
+    const i32 = data.default_collate([
+      torch.zeros([2, 3], { dtype: torch.int32 }),
+      torch.ones([2, 3], { dtype: torch.int32 }),
+    ]);
     const we = py.collate_int32 as Extract<PyResult, { kind: 'tensor' }>;
     expect([i32.shape, i32.dtype.name]).toEqual([we.shape, we.dtype]);
     expect(data.default_collate(['a', 'b'])).toEqual(['a', 'b']);
@@ -380,7 +443,7 @@ describe('DataLoader with num_workers > 0', () => {
     expect(fs.existsSync(path.join(root, 'dist', 'lib', 'utils', 'data', 'dataloader.js'))).toBe(true);
     fixture = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'torchts-data-')), 'busy.js');
     fs.writeFileSync(fixture, FIXTURE);
-     
+
     Busy = require(fixture).defineBusy(torch, data.Dataset, fixture);
   });
 
@@ -388,12 +451,18 @@ describe('DataLoader with num_workers > 0', () => {
 
   async function collect(loader: data.DataLoader<Item>): Promise<unknown[]> {
     const out: unknown[] = [];
-    for await (const [x, i, { half, name }] of loader) out.push([x.shape, x.dtype.name, ints(x), ints(i), Array.from(half.toTypedArray() as Float64Array), name]);
+    for await (const [x, i, { half, name }] of loader)
+      out.push([x.shape, x.dtype.name, ints(x), ints(i), Array.from(half.toTypedArray() as Float64Array), name]);
     return out;
   }
 
   test('same batches as num_workers: 0 (shuffled, partial last batch, custom collate)', async () => {
-    const opts = (w: number) => ({ batch_size: 4, shuffle: true, num_workers: w, generator: new Generator().manual_seed(3) });
+    const opts = (w: number) => ({
+      batch_size: 4,
+      shuffle: true,
+      num_workers: w,
+      generator: new Generator().manual_seed(3),
+    });
     const ds = new Busy(30, 0);
     const serial = await collect(new DataLoader(ds, opts(0)));
     const parallel = await collect(new DataLoader(ds, opts(2)));
@@ -437,7 +506,6 @@ describe('DataLoader with num_workers > 0', () => {
   });
 
   test('torch.rand in a worker draws from the worker’s own generator: reproducible, global RNG untouched', async () => {
-     
     const Rand: new (n: number) => data.Dataset<[torch.Tensor, torch.Tensor]> = require(fixture).defineRand(
       torch,
       data.Dataset,
@@ -445,7 +513,11 @@ describe('DataLoader with num_workers > 0', () => {
     );
     const run = async () => {
       const out: number[][] = [];
-      const loader = new DataLoader(new Rand(12), { batch_size: 3, num_workers: 2, generator: new Generator().manual_seed(4) });
+      const loader = new DataLoader(new Rand(12), {
+        batch_size: 3,
+        num_workers: 2,
+        generator: new Generator().manual_seed(4),
+      });
       for await (const [x, y] of loader) out.push([...Array.from(x.toTypedArray() as Float32Array), ...ints(y)]);
       return out;
     };

@@ -241,7 +241,6 @@ describe('deterministic transforms: num_workers 2 gives the batches of num_worke
   });
 
   test('a CIFAR10 subclass of your own sends its fields to the workers', async () => {
-     
     const { defineTiny } = require(path.join(tmp, 'tiny_cifar.js')) as {
       defineTiny: (base: typeof datasets.CIFAR10, file: string) => typeof datasets.CIFAR10;
     };
@@ -257,7 +256,6 @@ describe('deterministic transforms: num_workers 2 gives the batches of num_worke
 
 describe('iterable datasets in workers', () => {
   test('each worker iterates its copy, split with get_worker_info(); drop_last; persistent epochs', async () => {
-     
     const { defineRange } = require(path.join(tmp, 'range.js')) as {
       defineRange: (d: typeof data) => new (n: number) => data.IterableDataset<number>;
     };

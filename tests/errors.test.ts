@@ -25,25 +25,55 @@ const libtorchErrors: ErrCase[] = [
   { name: 'view size', ts: () => a.view(5), py: 'a.view(5)', inputs: { a } },
   { name: 'view incompatible stride', ts: () => a.t().view(12), py: 'a.t().view(12)', inputs: { a } },
   { name: 'cat dims', ts: () => torch.cat([a, b]), py: 'torch.cat([a, b])', inputs: { a, b } },
-  { name: 'cat sizes', ts: () => torch.cat([a, torch.ones(2, 3)], 0), py: 'torch.cat([a, torch.ones(2, 3)], 0)', inputs: { a } },
+  {
+    name: 'cat sizes',
+    ts: () => torch.cat([a, torch.ones(2, 3)], 0),
+    py: 'torch.cat([a, torch.ones(2, 3)], 0)',
+    inputs: { a },
+  },
   { name: 'sum dim out of range', ts: () => a.sum(5), py: 'a.sum(5)', inputs: { a } },
   { name: 'transpose dim out of range', ts: () => a.transpose(0, -3), py: 'a.transpose(0, -3)', inputs: { a } },
   { name: 'index out of bounds', ts: () => a.index(10), py: 'a[10]', inputs: { a } },
   { name: 'index too many', ts: () => a.index([0, 0, 0]), py: 'a[0, 0, 0]', inputs: { a } },
   { name: 'select out of range', ts: () => a.select(1, 9), py: 'a.select(1, 9)', inputs: { a } },
-  { name: 'index_select out of range', ts: () => a.index_select(0, torch.tensor([5])), py: 'a.index_select(0, torch.tensor([5]))', inputs: { a } },
+  {
+    name: 'index_select out of range',
+    ts: () => a.index_select(0, torch.tensor([5])),
+    py: 'a.index_select(0, torch.tensor([5]))',
+    inputs: { a },
+  },
   { name: 'mm dtype mismatch', ts: () => a.mm(d.t()), py: 'a.mm(d.t())', inputs: { a, d } },
   { name: 'float index tensor', ts: () => a.index(a), py: 'a[a]', inputs: { a } },
   { name: 'in-place result type', ts: () => ia.clone().add_(a), py: 'ia.clone().add_(a)', inputs: { ia, a } },
   { name: 'masked_fill non-bool mask', ts: () => a.masked_fill(ia, 0), py: 'a.masked_fill(ia, 0)', inputs: { a, ia } },
-  { name: 'requires_grad on int', ts: () => ia.clone().requires_grad_(), py: 'ia.clone().requires_grad_()', inputs: { ia } },
+  {
+    name: 'requires_grad on int',
+    ts: () => ia.clone().requires_grad_(),
+    py: 'ia.clone().requires_grad_()',
+    inputs: { ia },
+  },
   { name: 'expand bad size', ts: () => b.expand(3, 5), py: 'b.expand(3, 5)', inputs: { b } },
   { name: 'item of many', ts: () => a.item(), py: 'a.item()', inputs: { a } },
-  { name: 'backward non-scalar', ts: () => a.clone().requires_grad_().mul(2).backward(), py: 'a.clone().requires_grad_().mul(2).backward()', inputs: { a } },
+  {
+    name: 'backward non-scalar',
+    ts: () => a.clone().requires_grad_().mul(2).backward(),
+    py: 'a.clone().requires_grad_().mul(2).backward()',
+    inputs: { a },
+  },
   { name: 'squeeze dim out of range', ts: () => a.squeeze(3), py: 'a.squeeze(3)', inputs: { a } },
   { name: 'reshape size', ts: () => a.reshape([5, -1]), py: 'a.reshape(5, -1)', inputs: { a } },
-  { name: 'gather index dims', ts: () => a.gather(1, torch.tensor([0, 1])), py: 'a.gather(1, torch.tensor([0, 1]))', inputs: { a } },
-  { name: 'ATen type names printed as Python does', ts: () => F.embedding(torch.tensor([0.5]), a), py: 'torch.nn.functional.embedding(torch.tensor([0.5]), a)', inputs: { a } },
+  {
+    name: 'gather index dims',
+    ts: () => a.gather(1, torch.tensor([0, 1])),
+    py: 'a.gather(1, torch.tensor([0, 1]))',
+    inputs: { a },
+  },
+  {
+    name: 'ATen type names printed as Python does',
+    ts: () => F.embedding(torch.tensor([0.5]), a),
+    py: 'torch.nn.functional.embedding(torch.tensor([0.5]), a)',
+    inputs: { a },
+  },
   { name: 'randint empty range', ts: () => torch.randint(5, 5, [2]), py: 'torch.randint(5, 5, (2,))' },
 ];
 
@@ -89,11 +119,19 @@ describe('wrong argument types are TypeErrors naming the argument', () => {
     ['cat non-array', () => torch.cat(a as never), "cat(): argument 'tensors' must be tuple of Tensors, not Tensor"],
     ['tensor bad element', () => torch.tensor([1, 'a' as never]), "tensor(): invalid data type 'string'"],
     ['tensor object', () => torch.tensor({} as never), 'tensor(): could not infer dtype of Object'],
-    ['dtype option', () => torch.zeros([2], { dtype: 'float32' as never }), "zeros(): argument 'dtype' must be torch.dtype, not string"],
+    [
+      'dtype option',
+      () => torch.zeros([2], { dtype: 'float32' as never }),
+      "zeros(): argument 'dtype' must be torch.dtype, not string",
+    ],
     ['exp on non-tensor', () => torch.exp(3 as never), "exp(): argument 'input' must be Tensor, not number"],
     ['index float', () => a.index(1.5), 'index(): indices must be integers, got 1.5'],
     ['index bad string', () => a.index('a:b'), "index(): cannot parse 'a' in index string 'a:b'"],
-    ['requires_grad_ non-bool', () => a.requires_grad_(1 as never), "requires_grad_(): argument 'requires_grad' must be bool, not number"],
+    [
+      'requires_grad_ non-bool',
+      () => a.requires_grad_(1 as never),
+      "requires_grad_(): argument 'requires_grad' must be bool, not number",
+    ],
   ];
   test.each(cases)('%s', (_name, fn, message) => {
     const e = thrown(fn);
@@ -131,7 +169,8 @@ describe('other bad input', () => {
       expect(name(() => N.shape(bad))).toBe('TypeError');
     }
     // null/undefined must not reach ToObject (that would leave a pending V8 exception behind).
-    for (const bad of [null, undefined]) expect((thrown(() => N.shape(bad)) as Error).message).toBe('expected a Tensor');
+    for (const bad of [null, undefined])
+      expect((thrown(() => N.shape(bad)) as Error).message).toBe('expected a Tensor');
     const fake = new (torch.Tensor as unknown as new (h: unknown) => torch.Tensor)({});
     expect(name(() => fake.sum())).toBe('TypeError');
     expect(thrown(() => N.zeros([2, -1], 0))).toBeInstanceOf(torch.TorchError);

@@ -158,7 +158,10 @@ test('resnet_cifar10: the seed loop with workers, best checkpoint saved, --resum
   expect(r.stdout).toContain('==> Preparing data..');
   expect(r.stdout).toMatch(/Epoch: 0\n[\s\S]*Epoch: 1\n/);
   const train = numbers(r.stdout, /\[train\] (\d+)\/3 Loss: (\S+) \| Acc: (\S+)% \((\d+)\/(\d+)\)/g);
-  expect(train.map((t) => [t[0], t[4]])).toEqual([[2, 16], [2, 16]]); // two batches of 8 per epoch
+  expect(train.map((t) => [t[0], t[4]])).toEqual([
+    [2, 16],
+    [2, 16],
+  ]); // two batches of 8 per epoch
   for (const [, loss, acc] of train) expect(Number.isFinite(loss) && loss > 0 && acc >= 0 && acc <= 100).toBe(true);
   const tests = numbers(r.stdout, /\[test\] (\d+)\/1 Loss: (\S+) \| Acc: (\S+)% \((\d+)\/(\d+)\)/g);
   expect(tests.map((t) => t[4])).toEqual([100, 100]);
@@ -172,17 +175,30 @@ test('resnet_cifar10: the seed loop with workers, best checkpoint saved, --resum
   expect(ckpt.acc).toBeCloseTo(best, 6);
   expect(ckpt.net['linear.weight'].shape).toEqual([10, 512]);
   // Python reads the checkpoint as the seed wrote it.
-  const check = spawnSync(findPython(), ['-c', [
-    'import sys, torch',
-    'c = torch.load(sys.argv[1])',
-    'print(sorted(c.keys()), len(c["net"]), c["net"]["linear.weight"].shape)',
-  ].join('\n'), path.join(r.cwd, 'checkpoint', 'ckpt.pth')], { encoding: 'utf8' });
+  const check = spawnSync(
+    findPython(),
+    [
+      '-c',
+      [
+        'import sys, torch',
+        'c = torch.load(sys.argv[1])',
+        'print(sorted(c.keys()), len(c["net"]), c["net"]["linear.weight"].shape)',
+      ].join('\n'),
+      path.join(r.cwd, 'checkpoint', 'ckpt.pth'),
+    ],
+    { encoding: 'utf8' },
+  );
   expect(check.stdout.trim()).toBe("['acc', 'epoch', 'net'] 122 torch.Size([10, 512])");
 
   // --resume in the same folder starts after the saved epoch.
-  const resumed = await runExample('resnet_cifar10', ['--epochs', '1', '--resume', ...args], {
-    TORCHTS_EXAMPLE_BATCHES: '1',
-  }, r.cwd);
+  const resumed = await runExample(
+    'resnet_cifar10',
+    ['--epochs', '1', '--resume', ...args],
+    {
+      TORCHTS_EXAMPLE_BATCHES: '1',
+    },
+    r.cwd,
+  );
   expectOk(resumed);
   expect(resumed.stdout).toContain('==> Resuming from checkpoint..');
   expect(resumed.stdout).toContain('Files already downloaded and verified');
@@ -190,10 +206,23 @@ test('resnet_cifar10: the seed loop with workers, best checkpoint saved, --resum
 }, 180000);
 
 test('transfer_learning: resnet50 from the hub cache, head training then layer4 fine-tuning on CIFAR-100', async () => {
-  const r = await runExample('transfer_learning', [
-    '--epochs', '1', '--finetune-epochs', '1', '--batch-size', '4', '--image-size', '32', '--workers', '0',
-    '--no-verify',
-  ], { TORCHTS_EXAMPLE_BATCHES: '2' });
+  const r = await runExample(
+    'transfer_learning',
+    [
+      '--epochs',
+      '1',
+      '--finetune-epochs',
+      '1',
+      '--batch-size',
+      '4',
+      '--image-size',
+      '32',
+      '--workers',
+      '0',
+      '--no-verify',
+    ],
+    { TORCHTS_EXAMPLE_BATCHES: '2' },
+  );
   expectOk(r);
   const hub = path.join(torchHome, 'hub', 'checkpoints');
   expect(r.stdout).toContain(`Weights: ResNet50_Weights.IMAGENET1K_V2 from ${hub}`);
@@ -221,10 +250,24 @@ test('transfer_learning: resnet50 from the hub cache, head training then layer4 
     }
   }
   const file = path.join(hub, 'resnet50-11ad3fa6.pth');
-  const f = await runExample('transfer_learning', [
-    '--image-folder', folder, '--epochs', '1', '--finetune-epochs', '1', '--batch-size', '4', '--image-size', '32',
-    '--workers', '0',
-  ], { TORCHTS_RESNET50_WEIGHTS: file, TORCH_HOME: path.join(tmp, 'empty_home') });
+  const f = await runExample(
+    'transfer_learning',
+    [
+      '--image-folder',
+      folder,
+      '--epochs',
+      '1',
+      '--finetune-epochs',
+      '1',
+      '--batch-size',
+      '4',
+      '--image-size',
+      '32',
+      '--workers',
+      '0',
+    ],
+    { TORCHTS_RESNET50_WEIGHTS: file, TORCH_HOME: path.join(tmp, 'empty_home') },
+  );
   expectOk(f);
   expect(f.stdout).toContain(`Weights: ${file}\n`);
   expect(f.stdout).toContain('== feature extraction: 4098 of 23512130 parameters trainable'); // 2048 x 2 + 2

@@ -208,7 +208,10 @@ const configs: Config[] = [
   {
     name: 'CosineAnnealingLR resumed (closed-form first step)',
     optim: 'SGD',
-    groups: [{ lr: 0.07, initial_lr: 0.1 }, { lr: 0.5, initial_lr: 1.0 }],
+    groups: [
+      { lr: 0.07, initial_lr: 0.1 },
+      { lr: 0.5, initial_lr: 1.0 },
+    ],
     py: 'sched = CosineAnnealingLR(opt, 7, eta_min=0.01, last_epoch=3)',
     ts: (o) => new lr.CosineAnnealingLR(o, 7, { eta_min: 0.01, last_epoch: 3 }),
   },

@@ -55,7 +55,10 @@ const chw = torch.randn(3, 6);
 const act = torch.randn(3, 7).mul(3);
 const flat = torch.randn(3, 10);
 const up = torch.randn(1, 2, 3, 3);
-const idx = torch.tensor([[1, 2, 4], [4, 3, 9]]);
+const idx = torch.tensor([
+  [1, 2, 4],
+  [4, 3, 9],
+]);
 const logits = torch.randn(4, 5);
 const target = torch.tensor([1, 0, 4, 1]);
 const probs = nn.functional.softmax(torch.randn(4, 5), 1);
@@ -71,24 +74,65 @@ const cases: LayerCase[] = [
   // linear.py
   { name: 'Linear', ts: () => new nn.Linear(5, 3), py: 'nn.Linear(5, 3)', inputs: [x2] },
   { name: 'Linear without bias', ts: () => new nn.Linear(5, 3, false), py: 'nn.Linear(5, 3, False)', inputs: [x2] },
-  { name: 'Linear keyword', ts: () => new nn.Linear(5, { out_features: 2, bias: true }), py: 'nn.Linear(5, out_features=2, bias=True)', inputs: [x2] },
+  {
+    name: 'Linear keyword',
+    ts: () => new nn.Linear(5, { out_features: 2, bias: true }),
+    py: 'nn.Linear(5, out_features=2, bias=True)',
+    inputs: [x2],
+  },
   { name: 'Bilinear', ts: () => new nn.Bilinear(4, 3, 2), py: 'nn.Bilinear(4, 3, 2)', inputs: [x2b, x2c] },
   { name: 'Identity', ts: () => new nn.Identity(54, { unused: 0.1 }), py: 'nn.Identity(54, unused=0.1)', inputs: [x2] },
   // conv.py
-  { name: 'Conv1d', ts: () => new nn.Conv1d(3, 4, 3, { stride: 2, padding: 1 }), py: 'nn.Conv1d(3, 4, 3, stride=2, padding=1)', inputs: [x1d] },
-  { name: 'Conv1d padding same circular', ts: () => new nn.Conv1d(3, 2, 4, { padding: 'same', padding_mode: 'circular' }), py: "nn.Conv1d(3, 2, 4, padding='same', padding_mode='circular')", inputs: [x1d] },
+  {
+    name: 'Conv1d',
+    ts: () => new nn.Conv1d(3, 4, 3, { stride: 2, padding: 1 }),
+    py: 'nn.Conv1d(3, 4, 3, stride=2, padding=1)',
+    inputs: [x1d],
+  },
+  {
+    name: 'Conv1d padding same circular',
+    ts: () => new nn.Conv1d(3, 2, 4, { padding: 'same', padding_mode: 'circular' }),
+    py: "nn.Conv1d(3, 2, 4, padding='same', padding_mode='circular')",
+    inputs: [x1d],
+  },
   { name: 'Conv2d', ts: () => new nn.Conv2d(3, 4, 3), py: 'nn.Conv2d(3, 4, 3)', inputs: [img] },
-  { name: 'Conv2d keyword kernel_size', ts: () => new nn.Conv2d(3, 8, { kernel_size: 3, padding: 1 }), py: 'nn.Conv2d(3, 8, kernel_size=3, padding=1)', inputs: [img] },
+  {
+    name: 'Conv2d keyword kernel_size',
+    ts: () => new nn.Conv2d(3, 8, { kernel_size: 3, padding: 1 }),
+    py: 'nn.Conv2d(3, 8, kernel_size=3, padding=1)',
+    inputs: [img],
+  },
   {
     name: 'Conv2d strided dilated grouped',
-    ts: () => new nn.Conv2d(4, 6, { kernel_size: [3, 2], stride: 2, padding: 1, dilation: [1, 2], groups: 2, bias: false }),
+    ts: () =>
+      new nn.Conv2d(4, 6, { kernel_size: [3, 2], stride: 2, padding: 1, dilation: [1, 2], groups: 2, bias: false }),
     py: 'nn.Conv2d(4, 6, kernel_size=(3, 2), stride=2, padding=1, dilation=(1, 2), groups=2, bias=False)',
     inputs: [img4],
   },
-  { name: 'Conv2d positional', ts: () => new nn.Conv2d(3, 2, 3, 2, 1, 1, 1, true, 'zeros'), py: "nn.Conv2d(3, 2, 3, 2, 1, 1, 1, True, 'zeros')", inputs: [img] },
-  { name: 'Conv2d padding same reflect', ts: () => new nn.Conv2d(3, 4, 4, { padding: 'same', padding_mode: 'reflect' }), py: "nn.Conv2d(3, 4, 4, padding='same', padding_mode='reflect')", inputs: [img] },
-  { name: 'Conv2d padding valid', ts: () => new nn.Conv2d(3, 4, 3, { padding: 'valid' }), py: "nn.Conv2d(3, 4, 3, padding='valid')", inputs: [img] },
-  { name: 'Conv2d replicate', ts: () => new nn.Conv2d(3, 4, 3, { padding: [1, 2], padding_mode: 'replicate' }), py: "nn.Conv2d(3, 4, 3, padding=(1, 2), padding_mode='replicate')", inputs: [img] },
+  {
+    name: 'Conv2d positional',
+    ts: () => new nn.Conv2d(3, 2, 3, 2, 1, 1, 1, true, 'zeros'),
+    py: "nn.Conv2d(3, 2, 3, 2, 1, 1, 1, True, 'zeros')",
+    inputs: [img],
+  },
+  {
+    name: 'Conv2d padding same reflect',
+    ts: () => new nn.Conv2d(3, 4, 4, { padding: 'same', padding_mode: 'reflect' }),
+    py: "nn.Conv2d(3, 4, 4, padding='same', padding_mode='reflect')",
+    inputs: [img],
+  },
+  {
+    name: 'Conv2d padding valid',
+    ts: () => new nn.Conv2d(3, 4, 3, { padding: 'valid' }),
+    py: "nn.Conv2d(3, 4, 3, padding='valid')",
+    inputs: [img],
+  },
+  {
+    name: 'Conv2d replicate',
+    ts: () => new nn.Conv2d(3, 4, 3, { padding: [1, 2], padding_mode: 'replicate' }),
+    py: "nn.Conv2d(3, 4, 3, padding=(1, 2), padding_mode='replicate')",
+    inputs: [img],
+  },
   {
     name: 'ConvTranspose2d',
     ts: () => new nn.ConvTranspose2d(4, 3, 3, { stride: 2, padding: 1, output_padding: 1 }),
@@ -113,9 +157,24 @@ const cases: LayerCase[] = [
   { name: 'BatchNorm1d 2-D', ts: () => new nn.BatchNorm1d(5), py: 'nn.BatchNorm1d(5)', inputs: [x2] },
   { name: 'BatchNorm1d 3-D', ts: () => new nn.BatchNorm1d(5), py: 'nn.BatchNorm1d(5)', inputs: [bn1] },
   { name: 'BatchNorm2d', ts: () => new nn.BatchNorm2d(3), py: 'nn.BatchNorm2d(3)', inputs: [bn2] },
-  { name: 'BatchNorm2d momentum None', ts: () => new nn.BatchNorm2d(3, { momentum: null }), py: 'nn.BatchNorm2d(3, momentum=None)', inputs: [bn2] },
-  { name: 'BatchNorm2d eps momentum', ts: () => new nn.BatchNorm2d(3, 1e-3, 0.3), py: 'nn.BatchNorm2d(3, 1e-3, 0.3)', inputs: [bn2] },
-  { name: 'BatchNorm2d no affine', ts: () => new nn.BatchNorm2d(3, { affine: false }), py: 'nn.BatchNorm2d(3, affine=False)', inputs: [bn2] },
+  {
+    name: 'BatchNorm2d momentum None',
+    ts: () => new nn.BatchNorm2d(3, { momentum: null }),
+    py: 'nn.BatchNorm2d(3, momentum=None)',
+    inputs: [bn2],
+  },
+  {
+    name: 'BatchNorm2d eps momentum',
+    ts: () => new nn.BatchNorm2d(3, 1e-3, 0.3),
+    py: 'nn.BatchNorm2d(3, 1e-3, 0.3)',
+    inputs: [bn2],
+  },
+  {
+    name: 'BatchNorm2d no affine',
+    ts: () => new nn.BatchNorm2d(3, { affine: false }),
+    py: 'nn.BatchNorm2d(3, affine=False)',
+    inputs: [bn2],
+  },
   {
     name: 'BatchNorm2d no running stats',
     ts: () => new nn.BatchNorm2d(3, { track_running_stats: false }),
@@ -125,9 +184,19 @@ const cases: LayerCase[] = [
   { name: 'BatchNorm3d', ts: () => new nn.BatchNorm3d(2), py: 'nn.BatchNorm3d(2)', inputs: [bn3] },
   // normalization.py, instancenorm.py
   { name: 'LayerNorm', ts: () => new nn.LayerNorm([5, 6]), py: 'nn.LayerNorm([5, 6])', inputs: [ln] },
-  { name: 'LayerNorm int no affine', ts: () => new nn.LayerNorm(6, { eps: 1e-3, elementwise_affine: false }), py: 'nn.LayerNorm(6, eps=1e-3, elementwise_affine=False)', inputs: [ln] },
+  {
+    name: 'LayerNorm int no affine',
+    ts: () => new nn.LayerNorm(6, { eps: 1e-3, elementwise_affine: false }),
+    py: 'nn.LayerNorm(6, eps=1e-3, elementwise_affine=False)',
+    inputs: [ln],
+  },
   { name: 'GroupNorm', ts: () => new nn.GroupNorm(2, 4), py: 'nn.GroupNorm(2, 4)', inputs: [small] },
-  { name: 'GroupNorm no affine', ts: () => new nn.GroupNorm(4, 4, { affine: false }), py: 'nn.GroupNorm(4, 4, affine=False)', inputs: [small] },
+  {
+    name: 'GroupNorm no affine',
+    ts: () => new nn.GroupNorm(4, 4, { affine: false }),
+    py: 'nn.GroupNorm(4, 4, affine=False)',
+    inputs: [small],
+  },
   { name: 'InstanceNorm2d', ts: () => new nn.InstanceNorm2d(3), py: 'nn.InstanceNorm2d(3)', inputs: [bn2] },
   {
     name: 'InstanceNorm2d affine tracking',
@@ -148,19 +217,44 @@ const cases: LayerCase[] = [
     py: 'nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True)',
     inputs: [img],
   },
-  { name: 'MaxPool2d return_indices', ts: () => new nn.MaxPool2d<true>(2, { return_indices: true }), py: 'nn.MaxPool2d(2, return_indices=True)', inputs: [img] },
+  {
+    name: 'MaxPool2d return_indices',
+    ts: () => new nn.MaxPool2d<true>(2, { return_indices: true }),
+    py: 'nn.MaxPool2d(2, return_indices=True)',
+    inputs: [img],
+  },
   {
     name: 'AvgPool2d',
     ts: () => new nn.AvgPool2d(3, { stride: 2, padding: 1, count_include_pad: false }),
     py: 'nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)',
     inputs: [img],
   },
-  { name: 'AvgPool2d divisor_override', ts: () => new nn.AvgPool2d([2, 3], { ceil_mode: true, divisor_override: 4 }), py: 'nn.AvgPool2d((2, 3), ceil_mode=True, divisor_override=4)', inputs: [img4] },
-  { name: 'AdaptiveAvgPool2d', ts: () => new nn.AdaptiveAvgPool2d([2, 3]), py: 'nn.AdaptiveAvgPool2d((2, 3))', inputs: [img] },
-  { name: 'AdaptiveAvgPool2d None', ts: () => new nn.AdaptiveAvgPool2d([null, 3]), py: 'nn.AdaptiveAvgPool2d((None, 3))', inputs: [img] },
+  {
+    name: 'AvgPool2d divisor_override',
+    ts: () => new nn.AvgPool2d([2, 3], { ceil_mode: true, divisor_override: 4 }),
+    py: 'nn.AvgPool2d((2, 3), ceil_mode=True, divisor_override=4)',
+    inputs: [img4],
+  },
+  {
+    name: 'AdaptiveAvgPool2d',
+    ts: () => new nn.AdaptiveAvgPool2d([2, 3]),
+    py: 'nn.AdaptiveAvgPool2d((2, 3))',
+    inputs: [img],
+  },
+  {
+    name: 'AdaptiveAvgPool2d None',
+    ts: () => new nn.AdaptiveAvgPool2d([null, 3]),
+    py: 'nn.AdaptiveAvgPool2d((None, 3))',
+    inputs: [img],
+  },
   { name: 'AdaptiveAvgPool2d 1', ts: () => new nn.AdaptiveAvgPool2d(1), py: 'nn.AdaptiveAvgPool2d(1)', inputs: [img] },
   { name: 'AdaptiveMaxPool2d', ts: () => new nn.AdaptiveMaxPool2d(3), py: 'nn.AdaptiveMaxPool2d(3)', inputs: [img] },
-  { name: 'AdaptiveMaxPool2d return_indices', ts: () => new nn.AdaptiveMaxPool2d<true>([2, 4], true), py: 'nn.AdaptiveMaxPool2d((2, 4), True)', inputs: [img] },
+  {
+    name: 'AdaptiveMaxPool2d return_indices',
+    ts: () => new nn.AdaptiveMaxPool2d<true>([2, 4], true),
+    py: 'nn.AdaptiveMaxPool2d((2, 4), True)',
+    inputs: [img],
+  },
   // activation.py
   { name: 'ReLU', ts: () => new nn.ReLU(), py: 'nn.ReLU()', inputs: [act] },
   { name: 'ReLU inplace', ts: () => new nn.ReLU({ inplace: true }), py: 'nn.ReLU(inplace=True)', inputs: [act] },
@@ -168,11 +262,21 @@ const cases: LayerCase[] = [
   { name: 'Hardtanh', ts: () => new nn.Hardtanh(-2, 3), py: 'nn.Hardtanh(-2, 3)', inputs: [act] },
   { name: 'Hardtanh default', ts: () => new nn.Hardtanh(), py: 'nn.Hardtanh()', inputs: [act] },
   { name: 'LeakyReLU', ts: () => new nn.LeakyReLU(0.2), py: 'nn.LeakyReLU(0.2)', inputs: [act] },
-  { name: 'LeakyReLU default inplace', ts: () => new nn.LeakyReLU({ inplace: true }), py: 'nn.LeakyReLU(inplace=True)', inputs: [act] },
+  {
+    name: 'LeakyReLU default inplace',
+    ts: () => new nn.LeakyReLU({ inplace: true }),
+    py: 'nn.LeakyReLU(inplace=True)',
+    inputs: [act],
+  },
   { name: 'ELU', ts: () => new nn.ELU(), py: 'nn.ELU()', inputs: [act] },
   { name: 'ELU alpha', ts: () => new nn.ELU(0.5), py: 'nn.ELU(0.5)', inputs: [act] },
   { name: 'GELU', ts: () => new nn.GELU(), py: 'nn.GELU()', inputs: [act] },
-  { name: 'GELU tanh', ts: () => new nn.GELU({ approximate: 'tanh' }), py: "nn.GELU(approximate='tanh')", inputs: [act] },
+  {
+    name: 'GELU tanh',
+    ts: () => new nn.GELU({ approximate: 'tanh' }),
+    py: "nn.GELU(approximate='tanh')",
+    inputs: [act],
+  },
   { name: 'SiLU', ts: () => new nn.SiLU(), py: 'nn.SiLU()', inputs: [act] },
   { name: 'Mish', ts: () => new nn.Mish(), py: 'nn.Mish()', inputs: [act] },
   { name: 'Hardswish', ts: () => new nn.Hardswish(), py: 'nn.Hardswish()', inputs: [act] },
@@ -186,10 +290,30 @@ const cases: LayerCase[] = [
   { name: 'Flatten 0..2', ts: () => new nn.Flatten(0, 2), py: 'nn.Flatten(0, 2)', inputs: [img] },
   { name: 'Unflatten', ts: () => new nn.Unflatten(1, [2, 5]), py: 'nn.Unflatten(1, (2, 5))', inputs: [flat] },
   { name: 'Embedding', ts: () => new nn.Embedding(10, 4), py: 'nn.Embedding(10, 4)', inputs: [idx] },
-  { name: 'Embedding padding_idx', ts: () => new nn.Embedding(10, 4, { padding_idx: 4 }), py: 'nn.Embedding(10, 4, padding_idx=4)', inputs: [idx] },
-  { name: 'Embedding negative padding_idx', ts: () => new nn.Embedding(10, 4, -1), py: 'nn.Embedding(10, 4, -1)', inputs: [idx] },
-  { name: 'Embedding max_norm', ts: () => new nn.Embedding(10, 4, { max_norm: 1.5, norm_type: 3 }), py: 'nn.Embedding(10, 4, max_norm=1.5, norm_type=3)', inputs: [idx] },
-  { name: 'Upsample nearest', ts: () => new nn.Upsample({ scale_factor: 2 }), py: 'nn.Upsample(scale_factor=2)', inputs: [up] },
+  {
+    name: 'Embedding padding_idx',
+    ts: () => new nn.Embedding(10, 4, { padding_idx: 4 }),
+    py: 'nn.Embedding(10, 4, padding_idx=4)',
+    inputs: [idx],
+  },
+  {
+    name: 'Embedding negative padding_idx',
+    ts: () => new nn.Embedding(10, 4, -1),
+    py: 'nn.Embedding(10, 4, -1)',
+    inputs: [idx],
+  },
+  {
+    name: 'Embedding max_norm',
+    ts: () => new nn.Embedding(10, 4, { max_norm: 1.5, norm_type: 3 }),
+    py: 'nn.Embedding(10, 4, max_norm=1.5, norm_type=3)',
+    inputs: [idx],
+  },
+  {
+    name: 'Upsample nearest',
+    ts: () => new nn.Upsample({ scale_factor: 2 }),
+    py: 'nn.Upsample(scale_factor=2)',
+    inputs: [up],
+  },
   {
     name: 'Upsample bilinear size',
     ts: () => new nn.Upsample({ size: [5, 7], mode: 'bilinear', align_corners: false }),
@@ -202,10 +326,25 @@ const cases: LayerCase[] = [
     py: "nn.Upsample(None, 1.5, 'bicubic', True)",
     inputs: [up],
   },
-  { name: 'UpsamplingNearest2d', ts: () => new nn.UpsamplingNearest2d({ scale_factor: 2 }), py: 'nn.UpsamplingNearest2d(scale_factor=2)', inputs: [up] },
-  { name: 'UpsamplingBilinear2d', ts: () => new nn.UpsamplingBilinear2d(6), py: 'nn.UpsamplingBilinear2d(6)', inputs: [up] },
+  {
+    name: 'UpsamplingNearest2d',
+    ts: () => new nn.UpsamplingNearest2d({ scale_factor: 2 }),
+    py: 'nn.UpsamplingNearest2d(scale_factor=2)',
+    inputs: [up],
+  },
+  {
+    name: 'UpsamplingBilinear2d',
+    ts: () => new nn.UpsamplingBilinear2d(6),
+    py: 'nn.UpsamplingBilinear2d(6)',
+    inputs: [up],
+  },
   // loss.py
-  { name: 'CrossEntropyLoss', ts: () => new nn.CrossEntropyLoss(), py: 'nn.CrossEntropyLoss()', inputs: [logits, target] },
+  {
+    name: 'CrossEntropyLoss',
+    ts: () => new nn.CrossEntropyLoss(),
+    py: 'nn.CrossEntropyLoss()',
+    inputs: [logits, target],
+  },
   {
     name: 'CrossEntropyLoss weight ignore_index label_smoothing',
     ts: () => new nn.CrossEntropyLoss({ weight: cw, ignore_index: 1, label_smoothing: 0.1 }),
@@ -213,18 +352,66 @@ const cases: LayerCase[] = [
     extra: { cw },
     inputs: [logits, target],
   },
-  { name: 'CrossEntropyLoss none', ts: () => new nn.CrossEntropyLoss({ reduction: 'none' }), py: "nn.CrossEntropyLoss(reduction='none')", inputs: [logits, target] },
-  { name: 'CrossEntropyLoss probabilities', ts: () => new nn.CrossEntropyLoss(), py: 'nn.CrossEntropyLoss()', inputs: [logits, probs], grads: [true, false] },
+  {
+    name: 'CrossEntropyLoss none',
+    ts: () => new nn.CrossEntropyLoss({ reduction: 'none' }),
+    py: "nn.CrossEntropyLoss(reduction='none')",
+    inputs: [logits, target],
+  },
+  {
+    name: 'CrossEntropyLoss probabilities',
+    ts: () => new nn.CrossEntropyLoss(),
+    py: 'nn.CrossEntropyLoss()',
+    inputs: [logits, probs],
+    grads: [true, false],
+  },
   { name: 'NLLLoss', ts: () => new nn.NLLLoss(), py: 'nn.NLLLoss()', inputs: [logSm, target] },
-  { name: 'NLLLoss weight sum', ts: () => new nn.NLLLoss(cw, null, -100, null, 'sum'), py: "nn.NLLLoss(cw, None, -100, None, 'sum')", extra: { cw }, inputs: [logSm, target] },
+  {
+    name: 'NLLLoss weight sum',
+    ts: () => new nn.NLLLoss(cw, null, -100, null, 'sum'),
+    py: "nn.NLLLoss(cw, None, -100, None, 'sum')",
+    extra: { cw },
+    inputs: [logSm, target],
+  },
   { name: 'MSELoss', ts: () => new nn.MSELoss(), py: 'nn.MSELoss()', inputs: [reg, regT], grads: [true, false] },
-  { name: 'MSELoss sum', ts: () => new nn.MSELoss({ reduction: 'sum' }), py: "nn.MSELoss(reduction='sum')", inputs: [reg, regT], grads: [true, true] },
-  { name: 'MSELoss legacy size_average', ts: () => new nn.MSELoss({ size_average: false }), py: 'nn.MSELoss(size_average=False)', inputs: [reg, regT], grads: [true, false] },
+  {
+    name: 'MSELoss sum',
+    ts: () => new nn.MSELoss({ reduction: 'sum' }),
+    py: "nn.MSELoss(reduction='sum')",
+    inputs: [reg, regT],
+    grads: [true, true],
+  },
+  {
+    name: 'MSELoss legacy size_average',
+    ts: () => new nn.MSELoss({ size_average: false }),
+    py: 'nn.MSELoss(size_average=False)',
+    inputs: [reg, regT],
+    grads: [true, false],
+  },
   { name: 'L1Loss', ts: () => new nn.L1Loss(), py: 'nn.L1Loss()', inputs: [reg, regT], grads: [true, false] },
-  { name: 'SmoothL1Loss', ts: () => new nn.SmoothL1Loss({ beta: 0.5 }), py: 'nn.SmoothL1Loss(beta=0.5)', inputs: [reg, regT], grads: [true, false] },
-  { name: 'HuberLoss', ts: () => new nn.HuberLoss('none', 0.5), py: "nn.HuberLoss('none', 0.5)", inputs: [reg, regT], grads: [true, false] },
+  {
+    name: 'SmoothL1Loss',
+    ts: () => new nn.SmoothL1Loss({ beta: 0.5 }),
+    py: 'nn.SmoothL1Loss(beta=0.5)',
+    inputs: [reg, regT],
+    grads: [true, false],
+  },
+  {
+    name: 'HuberLoss',
+    ts: () => new nn.HuberLoss('none', 0.5),
+    py: "nn.HuberLoss('none', 0.5)",
+    inputs: [reg, regT],
+    grads: [true, false],
+  },
   { name: 'BCELoss', ts: () => new nn.BCELoss(), py: 'nn.BCELoss()', inputs: [p01, t01], grads: [true, false] },
-  { name: 'BCELoss weight', ts: () => new nn.BCELoss(bw), py: 'nn.BCELoss(bw)', extra: { bw }, inputs: [p01, t01], grads: [true, false] },
+  {
+    name: 'BCELoss weight',
+    ts: () => new nn.BCELoss(bw),
+    py: 'nn.BCELoss(bw)',
+    extra: { bw },
+    inputs: [p01, t01],
+    grads: [true, false],
+  },
   {
     name: 'BCEWithLogitsLoss pos_weight',
     ts: () => new nn.BCEWithLogitsLoss({ pos_weight: bw }),
@@ -233,7 +420,13 @@ const cases: LayerCase[] = [
     inputs: [reg, t01],
     grads: [true, false],
   },
-  { name: 'KLDivLoss batchmean', ts: () => new nn.KLDivLoss({ reduction: 'batchmean' }), py: "nn.KLDivLoss(reduction='batchmean')", inputs: [logSm, probs], grads: [true, false] },
+  {
+    name: 'KLDivLoss batchmean',
+    ts: () => new nn.KLDivLoss({ reduction: 'batchmean' }),
+    py: "nn.KLDivLoss(reduction='batchmean')",
+    inputs: [logSm, probs],
+    grads: [true, false],
+  },
   {
     name: 'KLDivLoss log_target sum',
     ts: () => new nn.KLDivLoss({ reduction: 'sum', log_target: true }),
@@ -244,13 +437,27 @@ const cases: LayerCase[] = [
   // container.py
   {
     name: 'Sequential',
-    ts: () => new nn.Sequential(new nn.Linear(5, 8), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(8, 3), new nn.BatchNorm1d(3)),
+    ts: () =>
+      new nn.Sequential(
+        new nn.Linear(5, 8),
+        new nn.ReLU(),
+        new nn.Dropout(0.2),
+        new nn.Linear(8, 3),
+        new nn.BatchNorm1d(3),
+      ),
     py: 'nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Dropout(0.2), nn.Linear(8, 3), nn.BatchNorm1d(3))',
     inputs: [x2],
   },
   {
     name: 'Sequential from an ordered Map',
-    ts: () => new nn.Sequential(new Map<string, AnyModule>([['fc', new nn.Linear(5, 4)], ['act', new nn.Tanh()], ['out', new nn.Linear(4, 2)]])),
+    ts: () =>
+      new nn.Sequential(
+        new Map<string, AnyModule>([
+          ['fc', new nn.Linear(5, 4)],
+          ['act', new nn.Tanh()],
+          ['out', new nn.Linear(4, 2)],
+        ]),
+      ),
     py: "nn.Sequential(OrderedDict([('fc', nn.Linear(5, 4)), ('act', nn.Tanh()), ('out', nn.Linear(4, 2))]))",
     inputs: [x2],
   },
@@ -258,8 +465,15 @@ const cases: LayerCase[] = [
     name: 'Sequential of convolutions',
     ts: () =>
       new nn.Sequential(
-        new nn.Conv2d(3, 6, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(6), new nn.ReLU(true), new nn.MaxPool2d(2),
-        new nn.Conv2d(6, 4, 3), new nn.GroupNorm(2, 4), new nn.SiLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(),
+        new nn.Conv2d(3, 6, 3, { padding: 1, bias: false }),
+        new nn.BatchNorm2d(6),
+        new nn.ReLU(true),
+        new nn.MaxPool2d(2),
+        new nn.Conv2d(6, 4, 3),
+        new nn.GroupNorm(2, 4),
+        new nn.SiLU(),
+        new nn.AdaptiveAvgPool2d(1),
+        new nn.Flatten(),
         new nn.Linear(4, 3),
       ),
     py:
@@ -294,7 +508,10 @@ function runTs(c: LayerCase, mode: 'train' | 'eval'): Tensor[] {
   const outs = (Array.isArray(out) ? [...out] : [out]) as Tensor[];
   if (outs[0].requires_grad) outs[0].mul(gradOutput(outs[0])).sum().backward();
   const grads = ins.filter((_, i) => requiresGrad(c, i)).map((x) => x.grad as Tensor);
-  const pgrads = m.parameters().map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  const pgrads = m
+    .parameters()
+    .map((p) => p.grad)
+    .filter((g): g is Tensor => g !== null);
   return [...outs.map((o) => o.detach()), ...grads, ...pgrads, ...m.buffers()];
 }
 
@@ -315,7 +532,11 @@ if outs[0].requires_grad:
     (outs[0] * torch.linspace(-1, 1, outs[0].numel()).reshape(outs[0].shape)).sum().backward()
 res = outs + [x.grad for x, f in zip(ins, flags) if f] + [p.grad for p in m.parameters() if p.grad is not None] + list(m.buffers())
 `;
-  return { setup, py: 'res', inputs: { ...Object.fromEntries(c.inputs.map((x, i) => [`x${i}`, x])), ...(c.extra ?? {}) } };
+  return {
+    setup,
+    py: 'res',
+    inputs: { ...Object.fromEntries(c.inputs.map((x, i) => [`x${i}`, x])), ...(c.extra ?? {}) },
+  };
 }
 
 function pyInit(c: LayerCase): OracleCase {
@@ -355,8 +576,18 @@ class Mixed extends nn.Module<(x: Tensor) => Tensor> {
   bil = new nn.Bilinear(3, 2, 4, false);
   id = new nn.Identity();
   acts = new nn.Sequential(
-    new nn.ReLU(), new nn.ReLU6(true), new nn.LeakyReLU(0.1), new nn.ELU(), new nn.GELU(), new nn.SiLU(), new nn.Mish(),
-    new nn.Hardswish(), new nn.Sigmoid(), new nn.Tanh(), new nn.Softmax(-1), new nn.LogSoftmax(1),
+    new nn.ReLU(),
+    new nn.ReLU6(true),
+    new nn.LeakyReLU(0.1),
+    new nn.ELU(),
+    new nn.GELU(),
+    new nn.SiLU(),
+    new nn.Mish(),
+    new nn.Hardswish(),
+    new nn.Sigmoid(),
+    new nn.Tanh(),
+    new nn.Softmax(-1),
+    new nn.LogSoftmax(1),
   );
   heads = new nn.ModuleList([new nn.Linear(16, 4), new nn.Linear(16, 2, false)]);
   named = new nn.ModuleDict({ fc: new nn.Linear(4, 4), act: new nn.Hardtanh(-2, 2) });
@@ -412,40 +643,141 @@ interface ErrorCase {
 }
 
 const errorCases: ErrorCase[] = [
-  { name: 'Conv2d wrong in_channels', inputs: { x: img4 }, ts: () => new nn.Conv2d(3, 8, 3)(img4), py: 'nn.Conv2d(3, 8, 3)(x)' },
+  {
+    name: 'Conv2d wrong in_channels',
+    inputs: { x: img4 },
+    ts: () => new nn.Conv2d(3, 8, 3)(img4),
+    py: 'nn.Conv2d(3, 8, 3)(x)',
+  },
   { name: 'Linear wrong in_features', inputs: { x: x2 }, ts: () => new nn.Linear(4, 3)(x2), py: 'nn.Linear(4, 3)(x)' },
-  { name: 'BatchNorm2d wrong channels', inputs: { x: img4 }, ts: () => new nn.BatchNorm2d(3)(img4), py: 'nn.BatchNorm2d(3)(x)' },
+  {
+    name: 'BatchNorm2d wrong channels',
+    inputs: { x: img4 },
+    ts: () => new nn.BatchNorm2d(3)(img4),
+    py: 'nn.BatchNorm2d(3)(x)',
+  },
   { name: 'BatchNorm2d 2-D input', inputs: { x: x2 }, ts: () => new nn.BatchNorm2d(5)(x2), py: 'nn.BatchNorm2d(5)(x)' },
-  { name: 'BatchNorm1d 4-D input', inputs: { x: img }, ts: () => new nn.BatchNorm1d(3)(img), py: 'nn.BatchNorm1d(3)(x)' },
-  { name: 'InstanceNorm2d 2-D input', inputs: { x: x2 }, ts: () => new nn.InstanceNorm2d(3)(x2), py: 'nn.InstanceNorm2d(3)(x)' },
+  {
+    name: 'BatchNorm1d 4-D input',
+    inputs: { x: img },
+    ts: () => new nn.BatchNorm1d(3)(img),
+    py: 'nn.BatchNorm1d(3)(x)',
+  },
+  {
+    name: 'InstanceNorm2d 2-D input',
+    inputs: { x: x2 },
+    ts: () => new nn.InstanceNorm2d(3)(x2),
+    py: 'nn.InstanceNorm2d(3)(x)',
+  },
   { name: 'Conv2d groups 0', ts: () => new nn.Conv2d(4, 4, 3, { groups: 0 }), py: 'nn.Conv2d(4, 4, 3, groups=0)' },
-  { name: 'Conv2d in_channels not divisible', ts: () => new nn.Conv2d(3, 4, 3, { groups: 2 }), py: 'nn.Conv2d(3, 4, 3, groups=2)' },
-  { name: 'Conv2d out_channels not divisible', ts: () => new nn.Conv2d(4, 3, 3, { groups: 2 }), py: 'nn.Conv2d(4, 3, 3, groups=2)' },
-  { name: "Conv2d padding='same' strided", ts: () => new nn.Conv2d(4, 3, 3, { stride: 2, padding: 'same' }), py: "nn.Conv2d(4, 3, 3, stride=2, padding='same')" },
-  { name: 'ConvTranspose2d padding_mode', ts: () => new nn.ConvTranspose2d(4, 3, 3, { padding_mode: 'reflect' }), py: "nn.ConvTranspose2d(4, 3, 3, padding_mode='reflect')" },
-  { name: 'ConvTranspose2d bad output_size', inputs: { x: small }, ts: () => new nn.ConvTranspose2d(4, 3, 3, 2)(small, [20, 20]), py: 'nn.ConvTranspose2d(4, 3, 3, 2)(x, [20, 20])' },
-  { name: 'Conv2d missing kernel_size', ts: () => new (nn.Conv2d as unknown as new (...a: unknown[]) => unknown)(3, 4), py: 'nn.Conv2d(3, 4)' },
-  { name: 'Linear missing two arguments', ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(), py: 'nn.Linear()' },
-  { name: 'Linear unexpected keyword', ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, { bais: false }), py: 'nn.Linear(3, 4, bais=False)' },
-  { name: 'Linear multiple values', ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, { in_features: 2 }), py: 'nn.Linear(3, 4, in_features=2)' },
-  { name: 'Linear too many positional', ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, true, null, null, 1), py: 'nn.Linear(3, 4, True, None, None, 1)' },
+  {
+    name: 'Conv2d in_channels not divisible',
+    ts: () => new nn.Conv2d(3, 4, 3, { groups: 2 }),
+    py: 'nn.Conv2d(3, 4, 3, groups=2)',
+  },
+  {
+    name: 'Conv2d out_channels not divisible',
+    ts: () => new nn.Conv2d(4, 3, 3, { groups: 2 }),
+    py: 'nn.Conv2d(4, 3, 3, groups=2)',
+  },
+  {
+    name: "Conv2d padding='same' strided",
+    ts: () => new nn.Conv2d(4, 3, 3, { stride: 2, padding: 'same' }),
+    py: "nn.Conv2d(4, 3, 3, stride=2, padding='same')",
+  },
+  {
+    name: 'ConvTranspose2d padding_mode',
+    ts: () => new nn.ConvTranspose2d(4, 3, 3, { padding_mode: 'reflect' }),
+    py: "nn.ConvTranspose2d(4, 3, 3, padding_mode='reflect')",
+  },
+  {
+    name: 'ConvTranspose2d bad output_size',
+    inputs: { x: small },
+    ts: () => new nn.ConvTranspose2d(4, 3, 3, 2)(small, [20, 20]),
+    py: 'nn.ConvTranspose2d(4, 3, 3, 2)(x, [20, 20])',
+  },
+  {
+    name: 'Conv2d missing kernel_size',
+    ts: () => new (nn.Conv2d as unknown as new (...a: unknown[]) => unknown)(3, 4),
+    py: 'nn.Conv2d(3, 4)',
+  },
+  {
+    name: 'Linear missing two arguments',
+    ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(),
+    py: 'nn.Linear()',
+  },
+  {
+    name: 'Linear unexpected keyword',
+    ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, { bais: false }),
+    py: 'nn.Linear(3, 4, bais=False)',
+  },
+  {
+    name: 'Linear multiple values',
+    ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, { in_features: 2 }),
+    py: 'nn.Linear(3, 4, in_features=2)',
+  },
+  {
+    name: 'Linear too many positional',
+    ts: () => new (nn.Linear as unknown as new (...a: unknown[]) => unknown)(3, 4, true, null, null, 1),
+    py: 'nn.Linear(3, 4, True, None, None, 1)',
+  },
   { name: 'Dropout p > 1', ts: () => new nn.Dropout(1.5), py: 'nn.Dropout(1.5)' },
   { name: 'Dropout2d p < 0', ts: () => new nn.Dropout2d(-1), py: 'nn.Dropout2d(-1)' },
   { name: 'GroupNorm not divisible', ts: () => new nn.GroupNorm(3, 4), py: 'nn.GroupNorm(3, 4)' },
   { name: 'GroupNorm zero groups', ts: () => new nn.GroupNorm(0, 4), py: 'nn.GroupNorm(0, 4)' },
   { name: 'Embedding padding_idx out of range', ts: () => new nn.Embedding(5, 2, 5), py: 'nn.Embedding(5, 2, 5)' },
-  { name: 'Embedding index out of range', inputs: { i: idx }, ts: () => new nn.Embedding(5, 2)(idx), py: 'nn.Embedding(5, 2)(i)' },
+  {
+    name: 'Embedding index out of range',
+    inputs: { i: idx },
+    ts: () => new nn.Embedding(5, 2)(idx),
+    py: 'nn.Embedding(5, 2)(i)',
+  },
   { name: 'Unflatten float size', ts: () => new nn.Unflatten(1, [2, 2.5]), py: 'nn.Unflatten(1, (2, 2.5))' },
   { name: 'MaxPool2d too small input', inputs: { x: up }, ts: () => new nn.MaxPool2d(4)(up), py: 'nn.MaxPool2d(4)(x)' },
-  { name: 'CrossEntropyLoss bad target', inputs: { x: logits }, ts: () => new nn.CrossEntropyLoss()(logits, torch.tensor([0, 9, 1, 1])), py: 'nn.CrossEntropyLoss()(x, torch.tensor([0, 9, 1, 1]))' },
-  { name: 'BCELoss size mismatch', inputs: { x: p01 }, ts: () => new nn.BCELoss()(p01, torch.ones(3)), py: 'nn.BCELoss()(x, torch.ones(3))' },
-  { name: 'Sequential index out of range', ts: () => new nn.Sequential(new nn.ReLU()).at(2), py: 'nn.Sequential(nn.ReLU())[2]' },
-  { name: 'Sequential negative index out of range', ts: () => new nn.Sequential(new nn.ReLU()).at(-2), py: 'nn.Sequential(nn.ReLU())[-2]' },
-  { name: 'ModuleList index out of range', ts: () => new nn.ModuleList([new nn.ReLU()]).at(1), py: 'nn.ModuleList([nn.ReLU()])[1]' },
-  { name: 'ModuleList is not callable', inputs: { x: x2 }, ts: () => new nn.ModuleList()(x2), py: 'nn.ModuleList()(x)' },
+  {
+    name: 'CrossEntropyLoss bad target',
+    inputs: { x: logits },
+    ts: () => new nn.CrossEntropyLoss()(logits, torch.tensor([0, 9, 1, 1])),
+    py: 'nn.CrossEntropyLoss()(x, torch.tensor([0, 9, 1, 1]))',
+  },
+  {
+    name: 'BCELoss size mismatch',
+    inputs: { x: p01 },
+    ts: () => new nn.BCELoss()(p01, torch.ones(3)),
+    py: 'nn.BCELoss()(x, torch.ones(3))',
+  },
+  {
+    name: 'Sequential index out of range',
+    ts: () => new nn.Sequential(new nn.ReLU()).at(2),
+    py: 'nn.Sequential(nn.ReLU())[2]',
+  },
+  {
+    name: 'Sequential negative index out of range',
+    ts: () => new nn.Sequential(new nn.ReLU()).at(-2),
+    py: 'nn.Sequential(nn.ReLU())[-2]',
+  },
+  {
+    name: 'ModuleList index out of range',
+    ts: () => new nn.ModuleList([new nn.ReLU()]).at(1),
+    py: 'nn.ModuleList([nn.ReLU()])[1]',
+  },
+  {
+    name: 'ModuleList is not callable',
+    inputs: { x: x2 },
+    ts: () => new nn.ModuleList()(x2),
+    py: 'nn.ModuleList()(x)',
+  },
   { name: 'ParameterList is not callable', ts: () => new nn.ParameterList()(), py: 'nn.ParameterList()()' },
-  { name: 'ModuleDict key shadowing a method', ts: () => new nn.ModuleDict({ train: new nn.ReLU() }), py: "nn.ModuleDict({'train': nn.ReLU()})" },
-  { name: 'Sequential key shadowing a method', ts: () => new nn.Sequential({ forward: new nn.ReLU() }), py: "nn.Sequential(OrderedDict(forward=nn.ReLU()))" },
+  {
+    name: 'ModuleDict key shadowing a method',
+    ts: () => new nn.ModuleDict({ train: new nn.ReLU() }),
+    py: "nn.ModuleDict({'train': nn.ReLU()})",
+  },
+  {
+    name: 'Sequential key shadowing a method',
+    ts: () => new nn.Sequential({ forward: new nn.ReLU() }),
+    py: 'nn.Sequential(OrderedDict(forward=nn.ReLU()))',
+  },
   { name: 'ModuleDict missing key', ts: () => new nn.ModuleDict().get('nope'), py: "nn.ModuleDict()['nope']" },
   { name: 'Module missing forward', inputs: { x: x2 }, ts: () => new nn.Module()(x2), py: 'nn.Module()(x)' },
 ];
@@ -475,7 +807,11 @@ for t, g in zip(p, [gA, gB, gC]):
     t.grad = g.clone()
 `;
 const clipNorm2 = misc(PY_GRADS, '[nn.utils.clip_grad_norm_(p, 1.0)] + [t.grad for t in p]', { gA, gB, gC });
-const clipNormInf = misc(PY_GRADS, '[nn.utils.clip_grad_norm_(p, 0.5, float("inf"))] + [t.grad for t in p]', { gA, gB, gC });
+const clipNormInf = misc(PY_GRADS, '[nn.utils.clip_grad_norm_(p, 0.5, float("inf"))] + [t.grad for t in p]', {
+  gA,
+  gB,
+  gC,
+});
 const clipNorm1 = misc(PY_GRADS, '[nn.utils.clip_grad_norm_(p, 100.0, 1)] + [t.grad for t in p]', { gA, gB, gC });
 const clipValue = misc(PY_GRADS, '(nn.utils.clip_grad_value_(p, 0.3), [t.grad for t in p])[1]', { gA, gB, gC });
 const clipNonfinite = misc(
@@ -483,7 +819,10 @@ const clipNonfinite = misc(
   'nn.utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)',
   { gA, gB, gC },
 );
-const p2v = misc('torch.manual_seed(0)\nm = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))\n', 'nn.utils.parameters_to_vector(m.parameters())');
+const p2v = misc(
+  'torch.manual_seed(0)\nm = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))\n',
+  'nn.utils.parameters_to_vector(m.parameters())',
+);
 const v2p = misc(
   'torch.manual_seed(0)\nm = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))\nnn.utils.vector_to_parameters(torch.arange(11.), m.parameters())\n',
   'list(m.parameters())',
@@ -590,7 +929,9 @@ function checkInit(m: AnyModule, expected: PyResult): void {
   expect(String(m)).toBe(str(repr));
   expect(Object.keys(sd)).toEqual(strings(keys));
   expectMatches(Object.values(sd), values, exact, 'state_dict');
-  const pyVersions = items(versions).map((kv) => items(kv).map((x) => (x as { value: unknown }).value) as [string, number]);
+  const pyVersions = items(versions).map(
+    (kv) => items(kv).map((x) => (x as { value: unknown }).value) as [string, number],
+  );
   expect(metadataVersions(sd)).toEqual(pyVersions.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -716,10 +1057,15 @@ describe('containers', () => {
     const twice = new nn.ModuleList([m, m]);
     expect(twice.length).toBe(2); // duplicates count, as in Python
     expect([...twice]).toEqual([m, m]);
-    expect(() => l.extend(5 as unknown as AnyModule[])).toThrow('ModuleList.extend should be called with an iterable, but got number');
+    expect(() => l.extend(5 as unknown as AnyModule[])).toThrow(
+      'ModuleList.extend should be called with an iterable, but got number',
+    );
   });
   test('ModuleDict: update, set, pop, keys, contains, iteration', () => {
-    const d = new nn.ModuleDict([['x', new nn.ReLU()], ['a', new nn.Tanh()]] as [string, AnyModule][]);
+    const d = new nn.ModuleDict([
+      ['x', new nn.ReLU()],
+      ['a', new nn.Tanh()],
+    ] as [string, AnyModule][]);
     d.update({ b: new nn.Sigmoid() });
     d.set('x', new nn.ELU());
     const p = d.pop('a');
@@ -736,7 +1082,10 @@ describe('containers', () => {
     expect((d as unknown as Record<string, AnyModule>).b).toBe(d.get('b'));
     d.clear();
     expect(d.length).toBe(0);
-    const m = new Map<string, AnyModule>([['z', new nn.ReLU()], ['y', new nn.Tanh()]]);
+    const m = new Map<string, AnyModule>([
+      ['z', new nn.ReLU()],
+      ['y', new nn.Tanh()],
+    ]);
     expect(new nn.ModuleDict(m).keys()).toEqual(['z', 'y']);
   });
   test('ParameterList: append wraps tensors, indexing, iteration, state_dict', () => {
@@ -820,7 +1169,11 @@ describe('layer behaviour', () => {
 
 describe('nn.utils matches Python', () => {
   const params = () => {
-    const p = [torch.zeros(3, 5, { requires_grad: true }), torch.zeros(3, { requires_grad: true }), torch.zeros(2, 2, { requires_grad: true })];
+    const p = [
+      torch.zeros(3, 5, { requires_grad: true }),
+      torch.zeros(3, { requires_grad: true }),
+      torch.zeros(2, 2, { requires_grad: true }),
+    ];
     [gA, gB, gC].forEach((g, i) => (p[i].grad = g.clone()));
     return p;
   };
@@ -850,7 +1203,11 @@ describe('nn.utils matches Python', () => {
   test('clip_grad_value_', () => {
     const p = params();
     nn.utils.clip_grad_value_(p, 0.3);
-    expectMatches(p.map((t) => t.grad), pyMisc[clipValue], exact);
+    expectMatches(
+      p.map((t) => t.grad),
+      pyMisc[clipValue],
+      exact,
+    );
   });
   test('parameters_to_vector and vector_to_parameters', () => {
     torch.manual_seed(0);
@@ -859,7 +1216,9 @@ describe('nn.utils matches Python', () => {
     nn.utils.vector_to_parameters(torch.arange(11).float(), m.parameters());
     expectMatches(m.parameters(), pyMisc[v2p], exact);
     expect(m.parameters()[0]).toBeInstanceOf(nn.Parameter);
-    expect(() => nn.utils.vector_to_parameters([1, 2] as unknown as Tensor, m.parameters())).toThrow('expected torch.Tensor, but got: Array');
+    expect(() => nn.utils.vector_to_parameters([1, 2] as unknown as Tensor, m.parameters())).toThrow(
+      'expected torch.Tensor, but got: Array',
+    );
   });
 });
 
@@ -873,7 +1232,8 @@ describe('errors match Python (type and message)', () => {
     } catch (e) {
       err = e;
     }
-    if (err === undefined) throw new Error(`torchts did not raise for ${name}; Python raised ${expected.type}: ${expected.message}`);
+    if (err === undefined)
+      throw new Error(`torchts did not raise for ${name}; Python raised ${expected.type}: ${expected.message}`);
     const e = err as Error & { python_type?: string };
     expect(`${e.python_type ?? e.name}: ${e.message}`).toBe(`${expected.type}: ${expected.message}`);
   });

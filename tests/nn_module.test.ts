@@ -12,7 +12,10 @@ type T = torch.Tensor;
 class Affine extends nn.Module<(x: T) => T> {
   weight: torch.nn.Parameter;
   bias: torch.nn.Parameter;
-  constructor(readonly inF: number, readonly outF: number) {
+  constructor(
+    readonly inF: number,
+    readonly outF: number,
+  ) {
     super();
     this.weight = new nn.Parameter(torch.randn(outF, inF));
     this.bias = new nn.Parameter(torch.zeros(outF));
@@ -93,7 +96,18 @@ function thrownMessage(fn: () => unknown): string {
   }
 }
 
-let py: { keys: string[]; metadata: string; repr: string; params: string[]; buffers: string[]; modules: string[]; errMissing: string; errUnexpected: string; errSize: string; out: number[] };
+let py: {
+  keys: string[];
+  metadata: string;
+  repr: string;
+  params: string[];
+  buffers: string[];
+  modules: string[];
+  errMissing: string;
+  errUnexpected: string;
+  errSize: string;
+  out: number[];
+};
 
 beforeAll(() => {
   const r = runPython([
@@ -122,7 +136,9 @@ describe('registration and traversal', () => {
   });
   test('state_dict _metadata versions like Python', () => {
     const md = nn.metadataOf(net.state_dict()) as Record<string, Record<string, number>>;
-    const asPy = `{${Object.entries(md).map(([k, v]) => `'${k}': {'version': ${v.version}}`).join(', ')}}`;
+    const asPy = `{${Object.entries(md)
+      .map(([k, v]) => `'${k}': {'version': ${v.version}}`)
+      .join(', ')}}`;
     expect(asPy).toBe(py.metadata);
     expect(Object.keys(net.state_dict())).not.toContain('_metadata');
   });
@@ -202,7 +218,10 @@ describe('load_state_dict', () => {
     const net = new Net();
     const sd: Record<string, T> = { ...net.state_dict(), extra: torch.ones(1) };
     delete sd['head.bias'];
-    expect(net.load_state_dict(sd, { strict: false })).toEqual({ missing_keys: ['head.bias'], unexpected_keys: ['extra'] });
+    expect(net.load_state_dict(sd, { strict: false })).toEqual({
+      missing_keys: ['head.bias'],
+      unexpected_keys: ['extra'],
+    });
   });
 });
 
@@ -292,15 +311,21 @@ lin(x).pow(2).sum().backward()`,
     expectMatches(x.grad, r.items[2]);
     expectMatches(seen.length, r.items[3]);
   });
-  test('registration errors are Python\'s KeyErrors', () => {
+  test("registration errors are Python's KeyErrors", () => {
     const m = new nn.Module();
-    expect(thrownMessage(() => m.add_module('train', new Affine(1, 1)))).toBe('KeyError: "attribute \'train\' already exists"');
-    expect(thrownMessage(() => m.add_module('a.b', new Affine(1, 1)))).toBe('KeyError: \'module name can\\\'t contain ".", got: a.b\'');
-    expect(thrownMessage(() => m.register_buffer('x.y', null))).toBe('KeyError: \'buffer name can\\\'t contain "."\'');
+    expect(thrownMessage(() => m.add_module('train', new Affine(1, 1)))).toBe(
+      'KeyError: "attribute \'train\' already exists"',
+    );
+    expect(thrownMessage(() => m.add_module('a.b', new Affine(1, 1)))).toBe(
+      "KeyError: 'module name can\\'t contain \".\", got: a.b'",
+    );
+    expect(thrownMessage(() => m.register_buffer('x.y', null))).toBe("KeyError: 'buffer name can\\'t contain \".\"'");
     expect([...new Net()._modules.keys()]).toEqual(['block', 'head']);
   });
   test('a Module without forward raises NotImplementedError', () => {
     const m = new nn.Module();
-    expect(thrownMessage(() => m())).toBe('NotImplementedError: Module [Module] is missing the required "forward" function');
+    expect(thrownMessage(() => m())).toBe(
+      'NotImplementedError: Module [Module] is missing the required "forward" function',
+    );
   });
 });

@@ -292,7 +292,14 @@ const configs: Config[] = [
   },
   {
     name: 'Adagrad two groups',
-    ts: ([W, b, u]) => new optim.Adagrad([{ params: [W], lr: 0.3 }, { params: [b, u], lr_decay: 0.1 }], { lr: 0.1 }),
+    ts: ([W, b, u]) =>
+      new optim.Adagrad(
+        [
+          { params: [W], lr: 0.3 },
+          { params: [b, u], lr_decay: 0.1 },
+        ],
+        { lr: 0.1 },
+      ),
     py: "torch.optim.Adagrad([{'params': [ps[0]], 'lr': 0.3}, {'params': ps[1:], 'lr_decay': 0.1}], lr=0.1)",
   },
 ];
@@ -333,8 +340,14 @@ const trajectoryCases: Case[] = [
 // load_state_dict into fresh parameters and a fresh optimizer at step 10: the continuation must be
 // Python's uninterrupted trajectory.
 const roundTripNames = [
-  'SGD momentum dampening', 'SGD two groups', 'Adam amsgrad', 'Adam two groups', 'AdamW default',
-  'RMSprop centered momentum weight_decay', 'Adagrad lr_decay', 'Adagrad two groups',
+  'SGD momentum dampening',
+  'SGD two groups',
+  'Adam amsgrad',
+  'Adam two groups',
+  'AdamW default',
+  'RMSprop centered momentum weight_decay',
+  'Adagrad lr_decay',
+  'Adagrad two groups',
 ];
 const roundTripCases: Case[] = roundTripNames.map((n) => ({
   name: `${n}: state_dict round trip at step 10`,
@@ -343,8 +356,17 @@ const roundTripCases: Case[] = roundTripNames.map((n) => ({
 }));
 
 const layoutNames = [
-  'SGD plain', 'SGD momentum', 'SGD two groups', 'Adam default', 'Adam amsgrad', 'Adam two groups', 'AdamW amsgrad',
-  'RMSprop default', 'RMSprop centered momentum weight_decay', 'Adagrad default', 'Adagrad two groups',
+  'SGD plain',
+  'SGD momentum',
+  'SGD two groups',
+  'Adam default',
+  'Adam amsgrad',
+  'Adam two groups',
+  'AdamW amsgrad',
+  'RMSprop default',
+  'RMSprop centered momentum weight_decay',
+  'Adagrad default',
+  'Adagrad two groups',
 ];
 const layoutCases: Case[] = layoutNames.map((n) => ({
   name: `${n}: state_dict layout`,
@@ -690,7 +712,15 @@ describe('step, zero_grad, param groups', () => {
     const opt = new optim.SGD([W], { lr: 0.1, momentum: 0.9 });
     opt.add_param_group({ params: b, lr: 0.01 });
     expect(Object.keys(opt.param_groups[1])).toEqual([
-      'params', 'lr', 'momentum', 'dampening', 'weight_decay', 'nesterov', 'maximize', 'foreach', 'differentiable',
+      'params',
+      'lr',
+      'momentum',
+      'dampening',
+      'weight_decay',
+      'nesterov',
+      'maximize',
+      'foreach',
+      'differentiable',
     ]);
     expect(opt.param_groups[1].momentum).toBe(0.9);
     expect(opt.param_groups[1].params.length === 1 && opt.param_groups[1].params[0] === b).toBe(true);
@@ -703,7 +733,10 @@ describe('step, zero_grad, param groups', () => {
 
   test('SGD groups may each give lr when the default is missing; defaults.lr is `required`', () => {
     const [W, b] = makeParams();
-    const opt = new optim.SGD([{ params: [W], lr: 0.1 }, { params: [b], lr: 0.2 }]);
+    const opt = new optim.SGD([
+      { params: [W], lr: 0.1 },
+      { params: [b], lr: 0.2 },
+    ]);
     expect(opt.defaults.lr).toBe(optim.required);
     expect(opt.param_groups.map((g) => g.lr)).toEqual([0.1, 0.2]);
   });

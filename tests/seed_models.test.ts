@@ -19,7 +19,10 @@ function checksums(model: torch.nn.Module): Checksums {
   const out: Checksums = {};
   for (const [k, v] of Object.entries(model.state_dict())) {
     const x = v.double().flatten();
-    const samples = x.index(torch.slice(null, null, 997)).index(':16').tolist() as number[];
+    const samples = x
+      .index(torch.slice(null, null, 997))
+      .index(':16')
+      .tolist() as number[];
     out[k] = [x.sum().item() as number, x.abs().sum().item() as number, ...samples];
   }
   return out;
@@ -88,7 +91,16 @@ function compareChecksums(ts: Checksums, py: Checksums, rtol: number, atol: numb
   }
 }
 
-let py: { cnnInit: Checksums; cnnLosses: number[]; cnnTrained: Checksums; resInit: Checksums; resLosses: number[]; resTrained: Checksums; cnnCount: number; resCount: number };
+let py: {
+  cnnInit: Checksums;
+  cnnLosses: number[];
+  cnnTrained: Checksums;
+  resInit: Checksums;
+  resLosses: number[];
+  resTrained: Checksums;
+  cnnCount: number;
+  resCount: number;
+};
 
 beforeAll(() => {
   const r = runPython([
@@ -123,7 +135,7 @@ describe('SimpleCNN', () => {
     torch.manual_seed(0);
     compareChecksums(checksums(new SimpleCNN()), py.cnnInit, 1e-7, 1e-7);
   });
-  test('five SGD steps give Python\'s losses and weights (<= 1e-4)', () => {
+  test("five SGD steps give Python's losses and weights (<= 1e-4)", () => {
     torch.manual_seed(0);
     const model = new SimpleCNN();
     const losses = train5(model, 8);
@@ -141,7 +153,7 @@ describe('ResNet18 (CIFAR)', () => {
     torch.manual_seed(0);
     compareChecksums(checksums(ResNet18()), py.resInit, 1e-7, 1e-6);
   });
-  test('five SGD steps give Python\'s losses and weights (<= 1e-4)', () => {
+  test("five SGD steps give Python's losses and weights (<= 1e-4)", () => {
     torch.manual_seed(0);
     const model = ResNet18();
     const losses = train5(model, 4);
@@ -154,7 +166,7 @@ describe('checkpoints both ways', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchts-ckpt-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('Python torch.save(state_dict) -> torchts load_state_dict gives Python\'s outputs', () => {
+  test("Python torch.save(state_dict) -> torchts load_state_dict gives Python's outputs", () => {
     const file = path.join(dir, 'py_cnn.pt');
     torch.manual_seed(21);
     const x = torch.randn(2, 3, 32, 32);
@@ -181,7 +193,7 @@ out = m(x)`,
     expect(out.allclose(expected, { rtol: 1e-5, atol: 1e-5 })).toBe(true);
   });
 
-  test('torchts torch.save(state_dict) -> Python torch.load(weights_only=True) gives torchts\'s outputs', () => {
+  test("torchts torch.save(state_dict) -> Python torch.load(weights_only=True) gives torchts's outputs", () => {
     const file = path.join(dir, 'ts_cnn.pt');
     torch.manual_seed(4);
     const model = new SimpleCNN();

@@ -20,7 +20,7 @@ import { findPython } from './helpers/oracle';
 import { gc } from './helpers/gc';
 
 // The real module object (not an import-star copy): jest.spyOn must replace what lib/ calls.
- 
+
 const fs: typeof import('fs') = require('fs');
 
 type Obj = Record<string, unknown>;
@@ -319,7 +319,13 @@ function expectPy(actual: unknown, e: PyEnc, where = '$', storages = new Map<num
   switch (e.kind) {
     case 'tensor': {
       if (!(actual instanceof torch.Tensor)) return fail(`expected a Tensor, got ${typeof actual}`);
-      const got = { where, shape: actual.shape, dtype: actual.dtype.name, stride: actual.stride(), offset: actual.storage_offset() };
+      const got = {
+        where,
+        shape: actual.shape,
+        dtype: actual.dtype.name,
+        stride: actual.stride(),
+        offset: actual.storage_offset(),
+      };
       expect(got).toEqual({ where, shape: e.shape, dtype: e.dtype, stride: e.stride, offset: e.offset });
       if (actual.requires_grad !== e.requires_grad) fail(`requires_grad ${actual.requires_grad} != ${e.requires_grad}`);
       const flat = Array.from(actual.detach().toTypedArray() as ArrayLike<number | bigint>);
@@ -543,8 +549,19 @@ function tsOptim(): Obj {
       [1, { step: torch.tensor(3, { dtype: torch.float32 }), exp_avg: torch.zeros(2), exp_avg_sq: torch.ones(2) }],
     ]),
     param_groups: [
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null,
-        capturable: false, differentiable: false, fused: false, params: [0, 1] },
+      {
+        lr: 0.01,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weight_decay: 0,
+        amsgrad: false,
+        maximize: false,
+        foreach: null,
+        capturable: false,
+        differentiable: false,
+        fused: false,
+        params: [0, 1],
+      },
     ],
   };
 }
@@ -668,7 +685,9 @@ describe('load: checkpoints written by Python torch.save', () => {
     });
     expectPy(o, fromPython['py_views.pt']);
     expect(seen).toEqual(['cpu:float32:24', 'cpu:float32:2']);
-    expect(() => load(f('py_views.pt'), { map_location: () => torch.zeros(3) })).toThrow(/map_location function must return/);
+    expect(() => load(f('py_views.pt'), { map_location: () => torch.zeros(3) })).toThrow(
+      /map_location function must return/,
+    );
     expect(() => load(f('py_views.pt'), { map_location: 42 as unknown as string })).toThrow(TypeError);
     expect(() => load(f('py_views.pt'), { map_location: 'tpu' })).toThrow(torch.TorchError);
   });
@@ -693,18 +712,23 @@ describe('save: files Python reads', () => {
   }
   const report = (name: string): FileReport => readByPython[name] as FileReport;
 
-  test.each(['ts_state_dict.pt', 'ts_dtypes.pt', 'ts_views.pt', 'ts_plain.pt', 'ts_tensor.pt', 'ts_zip64.pt', 'ts_resaved.pt'])(
-    '%s: torch.load and torch.load(weights_only=True) read the same values',
-    (name) => {
-      const r = report(name);
-      expect(r.stored && r.aligned && r.crc_ok && r.protocol).toBe(true);
-      expect(r.version).toBe('3\n');
-      expect(r.names[0]).toBe('archive/data.pkl');
-      expect(r.names[r.names.length - 1]).toBe('archive/version');
-      expectPy(tsSaved[name], r.load, name);
-      expectPy(tsSaved[name], r.weights_only, name);
-    },
-  );
+  test.each([
+    'ts_state_dict.pt',
+    'ts_dtypes.pt',
+    'ts_views.pt',
+    'ts_plain.pt',
+    'ts_tensor.pt',
+    'ts_zip64.pt',
+    'ts_resaved.pt',
+  ])('%s: torch.load and torch.load(weights_only=True) read the same values', (name) => {
+    const r = report(name);
+    expect(r.stored && r.aligned && r.crc_ok && r.protocol).toBe(true);
+    expect(r.version).toBe('3\n');
+    expect(r.names[0]).toBe('archive/data.pkl');
+    expect(r.names[r.names.length - 1]).toBe('archive/version');
+    expectPy(tsSaved[name], r.load, name);
+    expectPy(tsSaved[name], r.weights_only, name);
+  });
 
   test('floats, bigints, Maps, dtypes and devices: torch.load reads them', () => {
     const r = report('ts_misc.pt');
@@ -943,14 +967,38 @@ const FOUR_FLOATS = new Uint8Array(new Float32Array([1, 2, 3, 4]).buffer);
 describe('load rejects hostile pickles without running them', () => {
   const marker = (): string => f('pwned');
   const cases: [string, () => Uint8Array, RegExp][] = [
-    ['GLOBAL os.system + REDUCE', () => pk('\x80\x02cos\nsystem\n', binunicode(`touch ${marker()}`), '\x85R.'), /Unsupported global: GLOBAL os\.system/],
-    ['GLOBAL posix.system', () => pk('\x80\x02cposix\nsystem\n', binunicode(`touch ${marker()}`), '\x85R.'), /GLOBAL posix\.system/],
-    ['builtins.eval REDUCE', () => pk('\x80\x02cbuiltins\neval\n', binunicode(`open('${marker()}','w')`), '\x85R.'), /GLOBAL builtins\.eval/],
-    ['__builtin__.eval (Python 2)', () => pk('\x80\x02c__builtin__\neval\n', binunicode('1'), '\x85R.'), /GLOBAL __builtin__\.eval/],
+    [
+      'GLOBAL os.system + REDUCE',
+      () => pk('\x80\x02cos\nsystem\n', binunicode(`touch ${marker()}`), '\x85R.'),
+      /Unsupported global: GLOBAL os\.system/,
+    ],
+    [
+      'GLOBAL posix.system',
+      () => pk('\x80\x02cposix\nsystem\n', binunicode(`touch ${marker()}`), '\x85R.'),
+      /GLOBAL posix\.system/,
+    ],
+    [
+      'builtins.eval REDUCE',
+      () => pk('\x80\x02cbuiltins\neval\n', binunicode(`open('${marker()}','w')`), '\x85R.'),
+      /GLOBAL builtins\.eval/,
+    ],
+    [
+      '__builtin__.eval (Python 2)',
+      () => pk('\x80\x02c__builtin__\neval\n', binunicode('1'), '\x85R.'),
+      /GLOBAL __builtin__\.eval/,
+    ],
     ['builtins.getattr', () => pk('\x80\x02cbuiltins\ngetattr\n.'), /GLOBAL builtins\.getattr/],
     ['torch.load itself', () => pk('\x80\x02ctorch\nload\n.'), /GLOBAL torch\.load/],
-    ['STACK_GLOBAL os.system', () => pk('\x80\x04', binunicode('os'), binunicode('system'), [0x93], binunicode('id'), '\x85R.'), /GLOBAL os\.system/],
-    ['REDUCE on a storage class', () => pk('\x80\x02ctorch\nFloatStorage\n)R.'), /reduce for unrecognized function torch\.FloatStorage/],
+    [
+      'STACK_GLOBAL os.system',
+      () => pk('\x80\x04', binunicode('os'), binunicode('system'), [0x93], binunicode('id'), '\x85R.'),
+      /GLOBAL os\.system/,
+    ],
+    [
+      'REDUCE on a storage class',
+      () => pk('\x80\x02ctorch\nFloatStorage\n)R.'),
+      /reduce for unrecognized function torch\.FloatStorage/,
+    ],
     ['REDUCE on a dtype', () => pk('\x80\x02ctorch\nfloat32\n)R.'), /reduce for unrecognized function/],
     ['BUILD on a plain dict', () => pk('\x80\x02}}b.'), /Can only build OrderedDict/],
     ['BUILD on a list', () => pk('\x80\x02]}b.'), /Can only build OrderedDict/],
@@ -958,7 +1006,11 @@ describe('load rejects hostile pickles without running them', () => {
     ['INST (protocol 0)', () => pk('(ios\nsystem\nS"id"\n.'), /Unsupported operand 105/],
     ['OBJ', () => pk('\x80\x02(ccollections\nOrderedDict\no.'), /Unsupported operand 111 \(OBJ\)/],
     ['EXT1', () => pk('\x80\x02\x82\x01.'), /EXT1/],
-    ['persistent id that is not a storage', () => pk('\x80\x02', binunicode('module'), '\x85Q.'), /Only persistent_load of storage/],
+    [
+      'persistent id that is not a storage',
+      () => pk('\x80\x02', binunicode('module'), '\x85Q.'),
+      /Only persistent_load of storage/,
+    ],
     ['APPEND to a dict', () => pk('\x80\x02}K\x01a.'), /Can only append to lists/],
     ['SETITEM on a list', () => pk('\x80\x02]K\x01K\x02s.'), /Can only set items of dicts/],
     ['unhashable dict key', () => pk('\x80\x02}]K\x01s.'), /unhashable type: 'list'/],
@@ -967,10 +1019,18 @@ describe('load rejects hostile pickles without running them', () => {
     ['MARK missing', () => pk('\x80\x02t.'), /could not find MARK/],
     ['no STOP', () => pk('\x80\x02K\x01'), /truncated/],
     ['huge BINUNICODE length', () => pk('\x80\x02X\xff\xff\xff\xff.'), /truncated/],
-    ['huge BINUNICODE8 length', () => pk('\x80\x04\x8d', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], '.'), /truncated/],
+    [
+      'huge BINUNICODE8 length',
+      () => pk('\x80\x04\x8d', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], '.'),
+      /truncated/,
+    ],
     ['huge LONG4 length', () => pk('\x80\x02\x8b\xff\xff\xff\x7f.'), /truncated/],
     ['protocol 6', () => pk('\x80\x06N.'), /unsupported pickle protocol: 6/],
-    ['backward hooks', () => pk('\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(NK\x00)))\x89}K\x01K\x02stR.'), /expected a storage|backward hooks/],
+    [
+      'backward hooks',
+      () => pk('\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(NK\x00)))\x89}K\x01K\x02stR.'),
+      /expected a storage|backward hooks/,
+    ],
   ];
 
   test.each(cases)('%s', (_label, make, message) => {
@@ -987,7 +1047,9 @@ describe('load rejects hostile pickles without running them', () => {
   });
 
   test('real malicious checkpoints made by Python (os.system, eval) are rejected, nothing runs', () => {
-    expect(() => load(f('evil_system.pt'))).toThrow(/Unsupported global: GLOBAL posix\.system was not an allowed global/);
+    expect(() => load(f('evil_system.pt'))).toThrow(
+      /Unsupported global: GLOBAL posix\.system was not an allowed global/,
+    );
     // Protocol 2 names builtins by their Python 2 module.
     expect(() => load(f('evil_eval.pt'))).toThrow(/Unsupported global: GLOBAL __builtin__\.eval/);
     expect(fs.existsSync(f('pwned_system'))).toBe(false);
@@ -1021,7 +1083,9 @@ describe('load rejects hostile pickles without running them', () => {
     if (!torch.cuda.is_available()) expect(() => load(cudaFile)).toThrow(/torch\.cuda\.is_available\(\) is False/);
     expect((load(cudaFile, { map_location: 'cpu' }) as torch.Tensor).tolist()).toEqual([1, 2, 3, 4]);
     expect((load(cudaFile, { map_location: { 'cuda:0': 'cpu' } }) as torch.Tensor).tolist()).toEqual([1, 2, 3, 4]);
-    expect((load(archive('ok.pt', tensorPickle({}), { '0': FOUR_FLOATS })) as torch.Tensor).tolist()).toEqual([1, 2, 3, 4]);
+    expect((load(archive('ok.pt', tensorPickle({}), { '0': FOUR_FLOATS })) as torch.Tensor).tolist()).toEqual([
+      1, 2, 3, 4,
+    ]);
   });
 
   test('unsupported storage types and archive versions', () => {
@@ -1104,7 +1168,9 @@ describe('load rejects damaged files', () => {
   });
 
   test('not a checkpoint at all', () => {
-    expect(() => load(Buffer.from('hello world, definitely not a zip file'))).toThrow(/failed finding central directory/);
+    expect(() => load(Buffer.from('hello world, definitely not a zip file'))).toThrow(
+      /failed finding central directory/,
+    );
     expect(() => load(new Uint8Array(0))).toThrow(/empty/);
     expect(() => load(Buffer.from([0x80, 0x02, 0x8a, 0x0a]))).toThrow(/legacy/);
     expect(() => load(f('does_not_exist.pt'))).toThrow(/ENOENT/);
@@ -1184,7 +1250,13 @@ describe('safetensors', () => {
       first_key: string;
       covers: boolean;
     };
-    expect(r).toMatchObject({ padded: true, pad_is_space: true, order_ok: true, first_key: '__metadata__', covers: true });
+    expect(r).toMatchObject({
+      padded: true,
+      pad_is_space: true,
+      order_ok: true,
+      first_key: '__metadata__',
+      covers: true,
+    });
     expect(r.metadata).toEqual({ format: 'pt', k: 'é' });
     const src = tsSaved['ts.safetensors'] as Record<string, torch.Tensor>;
     const py = r.tensors as Extract<PyEnc, { kind: 'dict' }>;
@@ -1241,13 +1313,16 @@ describe('safetensors', () => {
     ];
     for (const [bytes, message] of bad) expect(() => safetensors.load(bytes)).toThrow(message);
     expect(() => safetensors.save_file({ x: 1 as unknown as torch.Tensor }, f('x.safetensors'))).toThrow(TypeError);
-    expect(() => safetensors.save_file({ x: torch.ones(1) }, f('x.safetensors'), { k: 1 as unknown as string })).toThrow(TypeError);
+    expect(() =>
+      safetensors.save_file({ x: torch.ones(1) }, f('x.safetensors'), { k: 1 as unknown as string }),
+    ).toThrow(TypeError);
     expect(() => safetensors.save_file({ __metadata__: torch.ones(1) }, f('x.safetensors'))).toThrow(/reserved/);
   });
 
   test('truncated safetensors files are rejected', () => {
     const bytes = fs.readFileSync(f('ts.safetensors'));
-    for (const n of [0, 7, 8, 20, bytes.length - 1]) expect(() => safetensors.load(bytes.subarray(0, n))).toThrow(torch.TorchError);
+    for (const n of [0, 7, 8, 20, bytes.length - 1])
+      expect(() => safetensors.load(bytes.subarray(0, n))).toThrow(torch.TorchError);
   });
 });
 

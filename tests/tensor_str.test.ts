@@ -20,16 +20,7 @@ import {
 } from '../lib/_tensor_str';
 
 type DtypeName =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'bfloat16'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'bool';
+  'float32' | 'float64' | 'float16' | 'bfloat16' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'bool';
 type Scalar = number | bigint | boolean;
 type OptionsArg = Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' };
 
@@ -288,8 +279,35 @@ function randomCase(i: number): TensorCase {
 /** Doubles for direct checks of the float formatting, with Python's precision to format them at. */
 function buildFloatCases(): [number, number][] {
   const specials = [
-    0, -0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 0.03125, 1e-5, 1e10, 1e21, 1e22, 1e23, 1e300, -1e308, 5e-324,
-    2.2250738585072014e-308, 9.99995, 0.00012345, 123456789.5, 0.1, 0.7, 1 / 3, 2 ** 53 + 2, 9.5, 99.5, 0.95, 0.05,
+    0,
+    -0,
+    0.5,
+    1.5,
+    2.5,
+    -2.5,
+    0.125,
+    0.375,
+    0.03125,
+    1e-5,
+    1e10,
+    1e21,
+    1e22,
+    1e23,
+    1e300,
+    -1e308,
+    5e-324,
+    2.2250738585072014e-308,
+    9.99995,
+    0.00012345,
+    123456789.5,
+    0.1,
+    0.7,
+    1 / 3,
+    2 ** 53 + 2,
+    9.5,
+    99.5,
+    0.95,
+    0.05,
   ];
   const out: [number, number][] = [];
   for (const v of specials) for (const p of [0, 1, 2, 4, 8, 17]) out.push([v, p]);

@@ -210,7 +210,10 @@ describe('freezing and counting', () => {
     for (const param of p.parameters()) param.requires_grad = false;
     for (const param of p.layer4.parameters()) param.requires_grad = true;
     p.fc = new nn.Linear(p.fc.in_features, classes);
-    const trainable = p.parameters().filter((x) => x.requires_grad).reduce((n, x) => n + x.numel(), 0);
+    const trainable = p
+      .parameters()
+      .filter((x) => x.requires_grad)
+      .reduce((n, x) => n + x.numel(), 0);
     expect(trainable).toBe(ref.counts[name][1]);
   });
 });
@@ -226,7 +229,12 @@ describe('features', () => {
     expect(torch.no_grad(() => m(x)).shape).toEqual([2, 1000]);
     const fx = new models.FeatureExtractor(m);
     models.replace_head(m, 10);
-    expect(maxDiff(torch.no_grad(() => fx(x)), feats.resnet18)).toBeLessThanOrEqual(1e-4);
+    expect(
+      maxDiff(
+        torch.no_grad(() => fx(x)),
+        feats.resnet18,
+      ),
+    ).toBeLessThanOrEqual(1e-4);
     expect(String(fx)).toMatch(/^FeatureExtractor\(\n {2}head=fc\n {2}\(model\): ResNet\(/);
   });
 
@@ -279,9 +287,7 @@ describe('one SGD step with two parameter groups', () => {
     const before = torch.load(path.join(dir, 'resnet18.pth')) as Record<string, Tensor>;
     const sd = m.state_dict();
     expect(Object.keys(sd)).toEqual(Object.keys(expected));
-    const trainable = new Set(
-      [...m.named_parameters()].filter(([, p]) => p.requires_grad).map(([k]) => k),
-    );
+    const trainable = new Set([...m.named_parameters()].filter(([, p]) => p.requires_grad).map(([k]) => k));
     // Collected per key, so a failure names the tensors that differ.
     const off: string[] = [];
     const frozenMoved: string[] = [];
@@ -303,7 +309,10 @@ describe('one SGD step with two parameter groups', () => {
     const [m, loss] = step(
       (net) => {
         const groups = models.param_groups(net, { backbone_lr: 0.01, head_lr: 0.1 });
-        expect(groups.map((g) => [g.lr, (g.params as Tensor[]).length])).toEqual([[0.01, 15], [0.1, 2]]);
+        expect(groups.map((g) => [g.lr, (g.params as Tensor[]).length])).toEqual([
+          [0.01, 15],
+          [0.1, 2],
+        ]);
         return groups;
       },
       (net) => {

@@ -17,7 +17,13 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as torch from '../lib';
 import {
-  CIFAR10, CIFAR100, FakeData, FashionMNIST, ImageFolder, MNIST, read_sn3_pascalvincent_tensor,
+  CIFAR10,
+  CIFAR100,
+  FakeData,
+  FashionMNIST,
+  ImageFolder,
+  MNIST,
+  read_sn3_pascalvincent_tensor,
 } from '../lib/vision/datasets';
 import { loadNumpyPickle, NdArray } from '../lib/vision/datasets/numpy_pickle';
 import { extract_archive } from '../lib/vision/datasets/utils';

@@ -125,15 +125,29 @@ afterAll(() => {
 });
 
 const BUILDERS: Record<string, Builder> = {
-  resnet18: models.resnet18, resnet34: models.resnet34, resnet50: models.resnet50, resnet101: models.resnet101,
-  resnet152: models.resnet152, vgg11: models.vgg11, vgg11_bn: models.vgg11_bn, vgg13: models.vgg13,
-  vgg16: models.vgg16, vgg16_bn: models.vgg16_bn, vgg19: models.vgg19, vgg19_bn: models.vgg19_bn,
+  resnet18: models.resnet18,
+  resnet34: models.resnet34,
+  resnet50: models.resnet50,
+  resnet101: models.resnet101,
+  resnet152: models.resnet152,
+  vgg11: models.vgg11,
+  vgg11_bn: models.vgg11_bn,
+  vgg13: models.vgg13,
+  vgg16: models.vgg16,
+  vgg16_bn: models.vgg16_bn,
+  vgg19: models.vgg19,
+  vgg19_bn: models.vgg19_bn,
   alexnet: models.alexnet,
 };
 
 const EXPECTED_COUNTS: Record<string, number> = {
-  resnet18: 11689512, resnet34: 21797672, resnet50: 25557032, resnet101: 44549160, resnet152: 60192808,
-  vgg16: 138357544, alexnet: 61100840,
+  resnet18: 11689512,
+  resnet34: 21797672,
+  resnet50: 25557032,
+  resnet101: 44549160,
+  resnet152: 60192808,
+  vgg16: 138357544,
+  alexnet: 61100840,
 };
 
 function numParams(m: torch.nn.Module): number {
@@ -228,7 +242,7 @@ describe('weights enums', () => {
     expect(models.AlexNet_Weights.IMAGENET1K_V1.filename).toBe('alexnet-owt-7be5be79.pth');
   });
 
-  test('a checkpoint in $TORCH_HOME/hub/checkpoints is found under torchvision\'s file name', () => {
+  test("a checkpoint in $TORCH_HOME/hub/checkpoints is found under torchvision's file name", () => {
     const saved = process.env.TORCH_HOME;
     process.env.TORCH_HOME = path.join(dir, 'torch_home');
     try {
@@ -260,7 +274,7 @@ describe('weights enums', () => {
     );
   });
 
-  test('download(): fetches into the hub cache with torch.hub\'s sha256 check, never leaving a bad file', async () => {
+  test("download(): fetches into the hub cache with torch.hub's sha256 check, never leaving a bad file", async () => {
     const ckpt = fs.readFileSync(path.join(dir, 'resnet18.pth'));
     const digest = crypto.createHash('sha256').update(ckpt).digest('hex');
     const served: string[] = [];
@@ -341,7 +355,10 @@ describe('seed models', () => {
 
 describe('utils', () => {
   const CASES = [
-    {}, { nrow: 2, padding: 1 }, { normalize: true }, { normalize: true, value_range: [-0.5, 1.5] as [number, number] },
+    {},
+    { nrow: 2, padding: 1 },
+    { normalize: true },
+    { normalize: true, value_range: [-0.5, 1.5] as [number, number] },
     { normalize: true, scale_each: true, nrow: 3, pad_value: 0.25 },
     { padding: 0, nrow: 5 },
   ];

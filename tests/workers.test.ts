@@ -29,7 +29,11 @@ function runWorker(seed: number): Promise<{ sum: number; tensors: number }> {
 }
 
 function expected(seed: number): number {
-  const x = torch.arange(4096, { dtype: torch.float32 }).view(64, 64).mul(0.001 * seed).sin();
+  const x = torch
+    .arange(4096, { dtype: torch.float32 })
+    .view(64, 64)
+    .mul(0.001 * seed)
+    .sin();
   let y = x;
   for (let i = 0; i < 2000; i++) y = y.mul(0.5).add(x).tanh();
   return y.sum().item() as number;

@@ -5,9 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { __version__ } from '../index';
-import {
-  EvalConfig, Hyper, OPTIMIZERS, OptimizerName, SCHEDULERS, SchedulerName, TrainConfig,
-} from './config';
+import { EvalConfig, Hyper, OPTIMIZERS, OptimizerName, SCHEDULERS, SchedulerName, TrainConfig } from './config';
 import { DATASETS } from './datasets';
 import { MODELS, modelSpec } from './models';
 
@@ -93,10 +91,27 @@ interface RawOptions {
 
 /** Command-line name -> TrainConfig key, for the options that were given explicitly. */
 const KEYS: Record<string, keyof TrainConfig> = {
-  model: 'model', dataset: 'dataset', dataRoot: 'data_root', batchSize: 'batch_size', device: 'device',
-  workers: 'workers', amp: 'amp', testSubset: 'test_subset', metrics: 'metrics', progress: 'progress',
-  epochs: 'epochs', lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', weightDecay: 'weight_decay',
-  scheduler: 'scheduler', seed: 'seed', subset: 'subset', stopAfter: 'stop_after', resume: 'resume', save: 'save',
+  model: 'model',
+  dataset: 'dataset',
+  dataRoot: 'data_root',
+  batchSize: 'batch_size',
+  device: 'device',
+  workers: 'workers',
+  amp: 'amp',
+  testSubset: 'test_subset',
+  metrics: 'metrics',
+  progress: 'progress',
+  epochs: 'epochs',
+  lr: 'lr',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  weightDecay: 'weight_decay',
+  scheduler: 'scheduler',
+  seed: 'seed',
+  subset: 'subset',
+  stopAfter: 'stop_after',
+  resume: 'resume',
+  save: 'save',
 };
 
 /** The settings given on the command line (not left to defaults). */
@@ -159,12 +174,22 @@ function trainHelp(): string {
     const preset = `${p.epochs} epochs, batch ${p.batch_size}, ${opt} lr ${p.lr}, wd ${p.weight_decay}, ${p.scheduler}`;
     return `  ${name.padEnd(16)} ${m.describe}\n  ${''.padEnd(16)} preset: ${preset}`;
   });
-  const data = [...Object.entries(DATASETS).map(([n, d]) => `  ${n.padEnd(16)} ${d.describe}`),
-    `  ${'imagefolder:PATH'.padEnd(16)} PATH/train/<class>/*.png|jpg, PATH/val/<class>/* (ImageNet statistics)`];
+  const data = [
+    ...Object.entries(DATASETS).map(([n, d]) => `  ${n.padEnd(16)} ${d.describe}`),
+    `  ${'imagefolder:PATH'.padEnd(16)} PATH/train/<class>/*.png|jpg, PATH/val/<class>/* (ImageNet statistics)`,
+  ];
   return [
-    '', `Defaults: --model ${DEFAULT_MODEL} --dataset ${DEFAULT_DATASET}; other options not given come from`,
+    '',
+    `Defaults: --model ${DEFAULT_MODEL} --dataset ${DEFAULT_DATASET}; other options not given come from`,
     "the model's preset.",
-    '', 'Models:', ...rows, '', 'Datasets:', ...data, '', 'Examples:',
+    '',
+    'Models:',
+    ...rows,
+    '',
+    'Datasets:',
+    ...data,
+    '',
+    'Examples:',
     '  torchts train --model lenet5 --dataset fashion-mnist --epochs 5 --save lenet.pt --metrics lenet.json',
     '  torchts train --resume lenet.pt',
     '  torchts evaluate --checkpoint lenet.pt',

@@ -64,6 +64,16 @@ export class UsageError extends Error {
  * numbers); the rest (device, workers, paths, progress, stop_after) may differ.
  */
 export const RESUME_FIXED: readonly (keyof TrainConfig)[] = [
-  'model', 'dataset', 'epochs', 'batch_size', 'lr', 'optimizer', 'momentum', 'weight_decay', 'scheduler',
-  'amp', 'seed', 'subset',
+  'model',
+  'dataset',
+  'epochs',
+  'batch_size',
+  'lr',
+  'optimizer',
+  'momentum',
+  'weight_decay',
+  'scheduler',
+  'amp',
+  'seed',
+  'subset',
 ];

@@ -71,8 +71,11 @@ export const DATASETS: Record<string, DatasetSpec> = {
     info: () => ({ channels: 3, num_classes: 10, native_size: 32, mean: [0.5, 0.5, 0.5], std: [0.29, 0.29, 0.29] }),
     load: (_root, train, transform) =>
       new datasets.FakeData({
-        size: train ? FAKE_TRAIN : FAKE_TEST, image_size: [3, 32, 32], num_classes: 10,
-        random_offset: train ? 0 : FAKE_TRAIN, transform,
+        size: train ? FAKE_TRAIN : FAKE_TEST,
+        image_size: [3, 32, 32],
+        num_classes: 10,
+        random_offset: train ? 0 : FAKE_TRAIN,
+        transform,
       }),
     describe: `torchvision's FakeData (${FAKE_TRAIN} training, ${FAKE_TEST} test images, 3x32x32, 10 classes)`,
   },
@@ -88,7 +91,10 @@ function imageFolderSpec(dir: string): DatasetSpec {
   };
   return {
     info: () => ({
-      channels: 3, num_classes: datasets.find_classes(split(true))[0].length, native_size: null, ...IMAGENET_STATS,
+      channels: 3,
+      num_classes: datasets.find_classes(split(true))[0].length,
+      native_size: null,
+      ...IMAGENET_STATS,
     }),
     load: (_root, train, transform) => new datasets.ImageFolder(split(train), { transform }),
     augment: (size) => [new transforms.RandomResizedCrop(size), new transforms.RandomHorizontalFlip()],
@@ -99,7 +105,7 @@ function imageFolderSpec(dir: string): DatasetSpec {
 export function datasetSpec(name: string): DatasetSpec {
   if (name.startsWith('imagefolder:')) {
     const dir = name.slice('imagefolder:'.length);
-    if (!dir) throw new UsageError("imagefolder needs a folder: --dataset imagefolder:PATH");
+    if (!dir) throw new UsageError('imagefolder needs a folder: --dataset imagefolder:PATH');
     return imageFolderSpec(dir);
   }
   const spec = Object.prototype.hasOwnProperty.call(DATASETS, name) ? DATASETS[name] : undefined;

@@ -44,7 +44,7 @@ export interface EvalMetrics extends EvalResult {
 export function writeJsonAtomic(file: string, value: TrainMetrics | EvalMetrics): void {
   const text = Buffer.from(JSON.stringify(value, null, 2) + '\n');
   writeFileAtomic(file, (fd) => {
-    for (let off = 0; off < text.length; ) off += fs.writeSync(fd, text, off);
+    for (let off = 0; off < text.length;) off += fs.writeSync(fd, text, off);
   });
 }
 

@@ -26,7 +26,13 @@ export interface ModelSpec {
 
 /** Standard CIFAR recipe (SGD, momentum 0.9, weight decay 5e-4, cosine), with fewer epochs. */
 const SGD_COSINE: Hyper = {
-  epochs: 10, batch_size: 128, lr: 0.1, optimizer: 'sgd', momentum: 0.9, weight_decay: 5e-4, scheduler: 'cosine',
+  epochs: 10,
+  batch_size: 128,
+  lr: 0.1,
+  optimizer: 'sgd',
+  momentum: 0.9,
+  weight_decay: 5e-4,
+  scheduler: 'cosine',
 };
 
 /** torchvision's ResNets take RGB; a different channel count gets a matching first convolution. */
@@ -57,7 +63,13 @@ export const MODELS: Record<string, ModelSpec> = {
     fixed_size: 28,
     default_size: 28,
     preset: {
-      epochs: 5, batch_size: 64, lr: 0.002, optimizer: 'adam', momentum: 0.9, weight_decay: 0, scheduler: 'cosine',
+      epochs: 5,
+      batch_size: 64,
+      lr: 0.002,
+      optimizer: 'adam',
+      momentum: 0.9,
+      weight_decay: 0,
+      scheduler: 'cosine',
     },
     describe: 'LeNet-5 (61.7k parameters), 28x28 input',
   },
@@ -66,7 +78,13 @@ export const MODELS: Record<string, ModelSpec> = {
       new models.SimpleCNN(num_classes, { in_channels, input_size: image_size }),
     default_size: 32,
     preset: {
-      epochs: 5, batch_size: 128, lr: 0.002, optimizer: 'adam', momentum: 0.9, weight_decay: 0, scheduler: 'onecycle',
+      epochs: 5,
+      batch_size: 128,
+      lr: 0.002,
+      optimizer: 'adam',
+      momentum: 0.9,
+      weight_decay: 0,
+      scheduler: 'onecycle',
     },
     describe: "the seed's SimpleCNN (3 conv+BN blocks, dropout), any input side",
   },

@@ -28,7 +28,8 @@ export function epochBar(label: string, total: number, enabled: boolean): EpochP
   if (!enabled || !process.stdout.isTTY) return SILENT;
   const bar = new SingleBar(
     {
-      format: `${label} |{bar}| {percentage}% {value}/{total} | loss {loss} acc {acc}% | {ips} img/s | ` +
+      format:
+        `${label} |{bar}| {percentage}% {value}/{total} | loss {loss} acc {acc}% | {ips} img/s | ` +
         'ETA {eta_formatted}',
       stream: process.stdout,
       barsize: 24,

@@ -46,7 +46,8 @@ function describe(cfg: TrainConfig, trainN: number, testN: number, size: number,
   return (
     `Training ${cfg.model} (${params.toLocaleString('en-US')} parameters) on ${cfg.dataset}: ${trainN} training / ` +
     `${testN} test images of ${size}x${size}, device ${cfg.device}, ${cfg.epochs} epochs, batch ${cfg.batch_size}, ` +
-    `${opt}, weight decay ${cfg.weight_decay}, schedule ${cfg.scheduler}, seed ${cfg.seed}` + (cfg.amp ? ', amp' : '')
+    `${opt}, weight decay ${cfg.weight_decay}, schedule ${cfg.scheduler}, seed ${cfg.seed}` +
+    (cfg.amp ? ', amp' : '')
   );
 }
 
@@ -94,16 +95,28 @@ export async function train(cli: TrainConfig, given: ReadonlySet<keyof TrainConf
     schedules.epoch?.step();
     const ev = await evaluatePass(ctx, testData, cfg.progress);
     const record: EpochRecord = {
-      epoch, train_loss: tr.loss, train_acc: tr.acc, test_loss: ev.loss, test_acc: ev.acc, lr,
-      train_time_s: tr.time_s, test_time_s: ev.time_s, train_images_per_s: tr.images / tr.time_s,
+      epoch,
+      train_loss: tr.loss,
+      train_acc: tr.acc,
+      test_loss: ev.loss,
+      test_acc: ev.acc,
+      lr,
+      train_time_s: tr.time_s,
+      test_time_s: ev.time_s,
+      train_images_per_s: tr.images / tr.time_s,
     };
     records.push(record);
     console.log(epochLine(record, cfg.epochs));
     if (cfg.save) {
       saveCheckpoint(cfg.save, {
-        torchts_checkpoint: CHECKPOINT_VERSION, epoch, config: cfg, model: model.state_dict(),
-        optimizer: optimizer.state_dict(), scheduler: scheduler ? schedulerState(scheduler.state_dict()) : null,
-        scaler: scaler.is_enabled() ? (scaler.state_dict() as Checkpoint['scaler']) : null, metrics: records,
+        torchts_checkpoint: CHECKPOINT_VERSION,
+        epoch,
+        config: cfg,
+        model: model.state_dict(),
+        optimizer: optimizer.state_dict(),
+        scheduler: scheduler ? schedulerState(scheduler.state_dict()) : null,
+        scaler: scaler.is_enabled() ? (scaler.state_dict() as Checkpoint['scaler']) : null,
+        metrics: records,
         rng_state: torch.get_rng_state(),
       });
     }

@@ -231,7 +231,12 @@ export function conv_transpose2d(
 ): Tensor {
   const fn = 'conv_transpose2d';
   const o = bind<ConvTransposeOptions>(fn, 2, CONV_T_KEYS, args, {
-    bias: null, stride: 1, padding: 0, output_padding: 0, groups: 1, dilation: 1,
+    bias: null,
+    stride: 1,
+    padding: 0,
+    output_padding: 0,
+    groups: 1,
+    dilation: 1,
   });
   return wrap(
     N.nn_conv_transpose2d(
@@ -456,7 +461,11 @@ export function max_pool2d<R extends boolean = false>(
 ): MaybeIndices<R> {
   const fn = 'max_pool2d';
   const o = bind<MaxPool2dOptions>(fn, 2, MAX_POOL_KEYS, args, {
-    stride: null, padding: 0, dilation: 1, ceil_mode: false, return_indices: false,
+    stride: null,
+    padding: 0,
+    dilation: 1,
+    ceil_mode: false,
+    return_indices: false,
   });
   const call = [
     tensor(fn, 'input', input)._h,
@@ -492,7 +501,11 @@ export function avg_pool2d(
 ): Tensor {
   const fn = 'avg_pool2d';
   const o = bind<AvgPool2dOptions>(fn, 2, AVG_POOL_KEYS, args, {
-    stride: null, padding: 0, ceil_mode: false, count_include_pad: true, divisor_override: null,
+    stride: null,
+    padding: 0,
+    ceil_mode: false,
+    count_include_pad: true,
+    divisor_override: null,
   });
   return wrap(
     N.nn_avg_pool2d(
@@ -516,7 +529,12 @@ function adaptiveSize(fn: string, size: unknown, inputShape: readonly number[], 
   if (!Array.isArray(size)) throw argError(fn, 'output_size', 'tuple of ints', size);
   if (inputShape.length <= size.length) throw valueError(`Input dimension should be at least ${size.length + 1}`);
   const defaults = inputShape.slice(-size.length);
-  return ints(fn, 'output_size', size.map((v: unknown, i) => (v === null || v === undefined ? defaults[i] : v)), n);
+  return ints(
+    fn,
+    'output_size',
+    size.map((v: unknown, i) => (v === null || v === undefined ? defaults[i] : v)),
+    n,
+  );
 }
 
 /** adaptive_avg_pool2d(input, output_size) */
@@ -574,7 +592,11 @@ export function batch_norm(
 ): Tensor {
   const fn = 'batch_norm';
   const o = bind<BatchNormOptions>(fn, 3, BATCH_NORM_KEYS, args, {
-    weight: null, bias: null, training: false, momentum: 0.1, eps: 1e-5,
+    weight: null,
+    bias: null,
+    training: false,
+    momentum: 0.1,
+    eps: 1e-5,
   });
   const x = tensor(fn, 'input', input);
   const training = bool(fn, 'training', o.training);
@@ -603,7 +625,13 @@ export interface InstanceNormOptions {
   eps?: number;
 }
 const INSTANCE_NORM_KEYS = [
-  'running_mean', 'running_var', 'weight', 'bias', 'use_input_stats', 'momentum', 'eps',
+  'running_mean',
+  'running_var',
+  'weight',
+  'bias',
+  'use_input_stats',
+  'momentum',
+  'eps',
 ] as const;
 
 /**
@@ -613,7 +641,13 @@ const INSTANCE_NORM_KEYS = [
 export function instance_norm(input: Tensor, ...args: Args<InstanceNormOptions, typeof INSTANCE_NORM_KEYS>): Tensor {
   const fn = 'instance_norm';
   const o = bind<InstanceNormOptions>(fn, 1, INSTANCE_NORM_KEYS, args, {
-    running_mean: null, running_var: null, weight: null, bias: null, use_input_stats: true, momentum: 0.1, eps: 1e-5,
+    running_mean: null,
+    running_var: null,
+    weight: null,
+    bias: null,
+    use_input_stats: true,
+    momentum: 0.1,
+    eps: 1e-5,
   });
   const x = tensor(fn, 'input', input);
   const useInputStats = bool(fn, 'use_input_stats', o.use_input_stats);
@@ -767,7 +801,12 @@ export interface InterpolateOptions {
   antialias?: boolean;
 }
 const INTERPOLATE_KEYS = [
-  'size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias',
+  'size',
+  'scale_factor',
+  'mode',
+  'align_corners',
+  'recompute_scale_factor',
+  'antialias',
 ] as const;
 
 /** The upsample kernel for (mode, input.dim()), as Python's interpolate picks it. */
@@ -918,7 +957,11 @@ export function embedding(
 ): Tensor {
   const fn = 'embedding';
   const o = bind<EmbeddingOptions>(fn, 2, EMBEDDING_KEYS, args, {
-    padding_idx: null, max_norm: null, norm_type: 2.0, scale_grad_by_freq: false, sparse: false,
+    padding_idx: null,
+    max_norm: null,
+    norm_type: 2.0,
+    scale_grad_by_freq: false,
+    sparse: false,
   });
   let x = tensor(fn, 'input', input);
   const w = tensor(fn, 'weight', weight);
@@ -1021,7 +1064,12 @@ export interface CrossEntropyOptions extends LegacyReduction {
   label_smoothing?: number;
 }
 const CROSS_ENTROPY_KEYS = [
-  'weight', 'size_average', 'ignore_index', 'reduce', 'reduction', 'label_smoothing',
+  'weight',
+  'size_average',
+  'ignore_index',
+  'reduce',
+  'reduction',
+  'label_smoothing',
 ] as const;
 
 /**
@@ -1036,7 +1084,11 @@ export function cross_entropy(
 ): Tensor {
   const fn = 'cross_entropy';
   const o = bind<CrossEntropyOptions>(fn, 2, CROSS_ENTROPY_KEYS, args, {
-    ...LEGACY_DEFAULTS, weight: null, ignore_index: -100, reduction: 'mean', label_smoothing: 0.0,
+    ...LEGACY_DEFAULTS,
+    weight: null,
+    ignore_index: -100,
+    reduction: 'mean',
+    label_smoothing: 0.0,
   });
   return wrap(
     N.nn_cross_entropy(
@@ -1061,7 +1113,10 @@ const NLL_KEYS = ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction
 export function nll_loss(input: Tensor, target: Tensor, ...args: Args<NllLossOptions, typeof NLL_KEYS>): Tensor {
   const fn = 'nll_loss';
   const o = bind<NllLossOptions>(fn, 2, NLL_KEYS, args, {
-    ...LEGACY_DEFAULTS, weight: null, ignore_index: -100, reduction: 'mean',
+    ...LEGACY_DEFAULTS,
+    weight: null,
+    ignore_index: -100,
+    reduction: 'mean',
   });
   return wrap(
     N.nn_nll_loss(
@@ -1192,7 +1247,9 @@ export function binary_cross_entropy_with_logits(
 ): Tensor {
   const fn = 'binary_cross_entropy_with_logits';
   const o = bind<BinaryCrossEntropyWithLogitsOptions>(fn, 2, BCE_LOGITS_KEYS, args, {
-    ...LEGACY_DEFAULTS, weight: null, pos_weight: null,
+    ...LEGACY_DEFAULTS,
+    weight: null,
+    pos_weight: null,
   });
   const x = tensor(fn, 'input', input);
   const t = tensor(fn, 'target', target);

@@ -11,7 +11,19 @@ export { _InstanceNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from '.
 export { _DropoutNd, Dropout, Dropout2d } from './modules/dropout';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './modules/pooling';
 export {
-  ReLU, ReLU6, Hardtanh, LeakyReLU, ELU, GELU, SiLU, Mish, Hardswish, Sigmoid, Tanh, Softmax, LogSoftmax,
+  ReLU,
+  ReLU6,
+  Hardtanh,
+  LeakyReLU,
+  ELU,
+  GELU,
+  SiLU,
+  Mish,
+  Hardswish,
+  Sigmoid,
+  Tanh,
+  Softmax,
+  LogSoftmax,
 } from './modules/activation';
 export { Flatten, Unflatten } from './modules/flatten';
 export { Embedding } from './modules/sparse';
@@ -20,8 +32,17 @@ export { Sequential, ModuleList, ModuleDict, ParameterList } from './modules/con
 export type { ModuleMapping } from './modules/container';
 export type { FactoryKwargs } from './modules/utils';
 export {
-  _Loss, _WeightedLoss, L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, SmoothL1Loss, HuberLoss, BCELoss,
-  BCEWithLogitsLoss, KLDivLoss,
+  _Loss,
+  _WeightedLoss,
+  L1Loss,
+  MSELoss,
+  NLLLoss,
+  CrossEntropyLoss,
+  SmoothL1Loss,
+  HuberLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  KLDivLoss,
 } from './modules/loss';
 export * as functional from './functional';
 export * as init from './init';

@@ -14,8 +14,18 @@ import { Tensor } from '../tensor';
 import { bindArgs, PyArgs, pyRepr, pyStr, REQUIRED } from './modules/utils';
 
 export type Nonlinearity =
-  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
-  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
 
 export type FanMode = 'fan_in' | 'fan_out';
 
@@ -57,7 +67,13 @@ function _no_grad_trunc_normal_(tensor: Tensor, mean: number, std: number, a: nu
 /** The recommended gain for a nonlinearity (`param` is leaky_relu's negative slope). */
 export function calculate_gain(nonlinearity: Nonlinearity, param: number | null = null): number {
   const linear_fns = [
-    'linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
+    'linear',
+    'conv1d',
+    'conv2d',
+    'conv3d',
+    'conv_transpose1d',
+    'conv_transpose2d',
+    'conv_transpose3d',
   ];
   if (linear_fns.includes(nonlinearity) || nonlinearity === 'sigmoid') return 1;
   if (nonlinearity === 'tanh') return 5.0 / 3;
@@ -75,7 +91,11 @@ export function calculate_gain(nonlinearity: Nonlinearity, param: number | null 
 
 /** Fills with U(a, b). */
 export function uniform_(...args: PyArgs<{ tensor: Tensor; a?: number; b?: number }, ['tensor', 'a', 'b']>): Tensor {
-  const spec = [['tensor', REQUIRED], ['a', 0], ['b', 1]] as const;
+  const spec = [
+    ['tensor', REQUIRED],
+    ['a', 0],
+    ['b', 1],
+  ] as const;
   const o = bindArgs<{ tensor: Tensor; a: number; b: number }>('uniform_', spec, args);
   return _no_grad_uniform_(checkTensor('uniform_', o.tensor), o.a, o.b);
 }
@@ -84,7 +104,11 @@ export function uniform_(...args: PyArgs<{ tensor: Tensor; a?: number; b?: numbe
 export function normal_(
   ...args: PyArgs<{ tensor: Tensor; mean?: number; std?: number }, ['tensor', 'mean', 'std']>
 ): Tensor {
-  const spec = [['tensor', REQUIRED], ['mean', 0], ['std', 1]] as const;
+  const spec = [
+    ['tensor', REQUIRED],
+    ['mean', 0],
+    ['std', 1],
+  ] as const;
   const o = bindArgs<{ tensor: Tensor; mean: number; std: number }>('normal_', spec, args);
   return _no_grad_normal_(checkTensor('normal_', o.tensor), o.mean, o.std);
 }
@@ -95,7 +119,13 @@ type TruncNormalArgs = { tensor: Tensor; mean?: number; std?: number; a?: number
 export function trunc_normal_(...args: PyArgs<TruncNormalArgs, ['tensor', 'mean', 'std', 'a', 'b']>): Tensor {
   const o = bindArgs<Required<TruncNormalArgs>>(
     'trunc_normal_',
-    [['tensor', REQUIRED], ['mean', 0], ['std', 1], ['a', -2], ['b', 2]],
+    [
+      ['tensor', REQUIRED],
+      ['mean', 0],
+      ['std', 1],
+      ['a', -2],
+      ['b', 2],
+    ],
     args,
   );
   return _no_grad_trunc_normal_(checkTensor('trunc_normal_', o.tensor), o.mean, o.std, o.a, o.b);
@@ -103,7 +133,14 @@ export function trunc_normal_(...args: PyArgs<TruncNormalArgs, ['tensor', 'mean'
 
 /** Fills with `val`. */
 export function constant_(...args: PyArgs<{ tensor: Tensor; val: number }, ['tensor', 'val']>): Tensor {
-  const o = bindArgs<{ tensor: Tensor; val: number }>('constant_', [['tensor', REQUIRED], ['val', REQUIRED]], args);
+  const o = bindArgs<{ tensor: Tensor; val: number }>(
+    'constant_',
+    [
+      ['tensor', REQUIRED],
+      ['val', REQUIRED],
+    ],
+    args,
+  );
   const t = checkTensor('constant_', o.tensor);
   return no_grad(() => t.fill_(o.val));
 }
@@ -129,7 +166,14 @@ export function eye_(tensor: Tensor): Tensor {
 
 /** Fills a {3,4,5}-D conv weight with the Dirac delta (identity convolution), per group. */
 export function dirac_(...args: PyArgs<{ tensor: Tensor; groups?: number }, ['tensor', 'groups']>): Tensor {
-  const o = bindArgs<{ tensor: Tensor; groups: number }>('dirac_', [['tensor', REQUIRED], ['groups', 1]], args);
+  const o = bindArgs<{ tensor: Tensor; groups: number }>(
+    'dirac_',
+    [
+      ['tensor', REQUIRED],
+      ['groups', 1],
+    ],
+    args,
+  );
   const tensor = checkTensor('dirac_', o.tensor);
   const dimensions = tensor.dim();
   if (![3, 4, 5].includes(dimensions)) {
@@ -167,7 +211,14 @@ export function _calculate_fan_in_and_fan_out(tensor: Tensor): [number, number] 
 
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)). */
 export function xavier_uniform_(...args: PyArgs<{ tensor: Tensor; gain?: number }, ['tensor', 'gain']>): Tensor {
-  const o = bindArgs<{ tensor: Tensor; gain: number }>('xavier_uniform_', [['tensor', REQUIRED], ['gain', 1]], args);
+  const o = bindArgs<{ tensor: Tensor; gain: number }>(
+    'xavier_uniform_',
+    [
+      ['tensor', REQUIRED],
+      ['gain', 1],
+    ],
+    args,
+  );
   const [fan_in, fan_out] = _calculate_fan_in_and_fan_out(checkTensor('xavier_uniform_', o.tensor));
   const std = o.gain * Math.sqrt(2.0 / (fan_in + fan_out));
   const a = Math.sqrt(3.0) * std;
@@ -176,7 +227,14 @@ export function xavier_uniform_(...args: PyArgs<{ tensor: Tensor; gain?: number 
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)). */
 export function xavier_normal_(...args: PyArgs<{ tensor: Tensor; gain?: number }, ['tensor', 'gain']>): Tensor {
-  const o = bindArgs<{ tensor: Tensor; gain: number }>('xavier_normal_', [['tensor', REQUIRED], ['gain', 1]], args);
+  const o = bindArgs<{ tensor: Tensor; gain: number }>(
+    'xavier_normal_',
+    [
+      ['tensor', REQUIRED],
+      ['gain', 1],
+    ],
+    args,
+  );
   const [fan_in, fan_out] = _calculate_fan_in_and_fan_out(checkTensor('xavier_normal_', o.tensor));
   const std = o.gain * Math.sqrt(2.0 / (fan_in + fan_out));
   return _no_grad_normal_(o.tensor, 0, std);
@@ -199,7 +257,12 @@ interface KaimingArgs {
   nonlinearity?: Nonlinearity;
 }
 type KaimingNames = ['tensor', 'a', 'mode', 'nonlinearity'];
-const KAIMING_SPEC = [['tensor', REQUIRED], ['a', 0], ['mode', 'fan_in'], ['nonlinearity', 'leaky_relu']] as const;
+const KAIMING_SPEC = [
+  ['tensor', REQUIRED],
+  ['a', 0],
+  ['mode', 'fan_in'],
+  ['nonlinearity', 'leaky_relu'],
+] as const;
 
 /** He uniform: U(-bound, bound), bound = gain * sqrt(3 / fan). */
 export function kaiming_uniform_(...args: PyArgs<KaimingArgs, KaimingNames>): Tensor {
@@ -232,7 +295,14 @@ export function kaiming_normal_(...args: PyArgs<KaimingArgs, KaimingNames>): Ten
 
 /** A (semi-)orthogonal matrix from the QR decomposition of a normal sample, times gain. */
 export function orthogonal_(...args: PyArgs<{ tensor: Tensor; gain?: number }, ['tensor', 'gain']>): Tensor {
-  const o = bindArgs<{ tensor: Tensor; gain: number }>('orthogonal_', [['tensor', REQUIRED], ['gain', 1]], args);
+  const o = bindArgs<{ tensor: Tensor; gain: number }>(
+    'orthogonal_',
+    [
+      ['tensor', REQUIRED],
+      ['gain', 1],
+    ],
+    args,
+  );
   const tensor = checkTensor('orthogonal_', o.tensor);
   if (tensor.dim() < 2) throw new TorchError('Only tensors with 2 or more dimensions are supported', 'ValueError');
   if (tensor.numel() === 0) return tensor;
@@ -261,7 +331,11 @@ export function sparse_(
 ): Tensor {
   const o = bindArgs<{ tensor: Tensor; sparsity: number; std: number }>(
     'sparse_',
-    [['tensor', REQUIRED], ['sparsity', REQUIRED], ['std', 0.01]],
+    [
+      ['tensor', REQUIRED],
+      ['sparsity', REQUIRED],
+      ['std', 0.01],
+    ],
     args,
   );
   const tensor = checkTensor('sparse_', o.tensor);

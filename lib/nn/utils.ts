@@ -33,7 +33,12 @@ export function clip_grad_norm_(
 ): Tensor {
   const o = bindArgs<Required<ClipGradNormArgs>>(
     'clip_grad_norm_',
-    [['parameters', REQUIRED], ['max_norm', REQUIRED], ['norm_type', 2.0], ['error_if_nonfinite', false]],
+    [
+      ['parameters', REQUIRED],
+      ['max_norm', REQUIRED],
+      ['norm_type', 2.0],
+      ['error_if_nonfinite', false],
+    ],
     args,
   );
   const { parameters, error_if_nonfinite } = o;

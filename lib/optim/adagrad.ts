@@ -25,8 +25,13 @@ export interface AdagradState {
 }
 
 const SPEC = {
-  lr: 'float', lr_decay: 'float', weight_decay: 'float', initial_accumulator_value: 'float', eps: 'float',
-  foreach: 'bool?', maximize: 'bool',
+  lr: 'float',
+  lr_decay: 'float',
+  weight_decay: 'float',
+  initial_accumulator_value: 'float',
+  eps: 'float',
+  foreach: 'bool?',
+  maximize: 'bool',
 } as const;
 
 function adagradDefaults(
@@ -36,8 +41,12 @@ function adagradDefaults(
   const o = mergeLr('Adagrad', lrOrOpts, opts);
   checkOptions('Adagrad', o, SPEC);
   const d: AdagradDefaults = {
-    lr: o.lr ?? 1e-2, lr_decay: o.lr_decay ?? 0, eps: o.eps ?? 1e-10, weight_decay: o.weight_decay ?? 0,
-    initial_accumulator_value: o.initial_accumulator_value ?? 0, foreach: o.foreach ?? null,
+    lr: o.lr ?? 1e-2,
+    lr_decay: o.lr_decay ?? 0,
+    eps: o.eps ?? 1e-10,
+    weight_decay: o.weight_decay ?? 0,
+    initial_accumulator_value: o.initial_accumulator_value ?? 0,
+    foreach: o.foreach ?? null,
     maximize: o.maximize ?? false,
   };
   if (!(0.0 <= d.lr)) throw valueError(`Invalid learning rate: ${pyNum(d.lr)}`);

@@ -5,7 +5,15 @@ import { TorchError } from '../errors';
 import { keep } from '../scope';
 import { zeros, zeros_like } from '../creation';
 import {
-  DefaultsOf, Group, Optimizer, ParamsInput, checkOptions, mergeLr, notSupported, pyNum, valueError,
+  DefaultsOf,
+  Group,
+  Optimizer,
+  ParamsInput,
+  checkOptions,
+  mergeLr,
+  notSupported,
+  pyNum,
+  valueError,
 } from './optimizer';
 
 export interface AdamDefaults {
@@ -89,8 +97,19 @@ export function adamUpdate(
   }
   const [beta1, beta2] = group.betas;
   N.optim_adam_step(
-    handles, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps, amsgrad, beta1, beta2, group.lr,
-    group.weight_decay, group.eps, group.maximize, decoupled,
+    handles,
+    exp_avgs,
+    exp_avg_sqs,
+    max_exp_avg_sqs,
+    steps,
+    amsgrad,
+    beta1,
+    beta2,
+    group.lr,
+    group.weight_decay,
+    group.eps,
+    group.maximize,
+    decoupled,
   );
 }
 
@@ -102,17 +121,31 @@ export function stepsToTensors(state: Map<Tensor, { step: Tensor | number }>): v
 }
 
 const SPEC = {
-  lr: 'float', betas: 'betas', eps: 'float', weight_decay: 'float', amsgrad: 'bool', maximize: 'bool', foreach: 'bool?',
-  capturable: 'bool', differentiable: 'bool', fused: 'bool',
+  lr: 'float',
+  betas: 'betas',
+  eps: 'float',
+  weight_decay: 'float',
+  amsgrad: 'bool',
+  maximize: 'bool',
+  foreach: 'bool?',
+  capturable: 'bool',
+  differentiable: 'bool',
+  fused: 'bool',
 } as const;
 
 function adamDefaults(lrOrOpts: number | AdamOptions | undefined, opts?: AdamOptions): DefaultsOf<AdamDefaults> {
   const o = mergeLr('Adam', lrOrOpts, opts);
   checkOptions('Adam', o, SPEC);
   const d: AdamDefaults = {
-    lr: o.lr ?? 1e-3, betas: [...(o.betas ?? [0.9, 0.999])] as [number, number], eps: o.eps ?? 1e-8,
-    weight_decay: o.weight_decay ?? 0, amsgrad: o.amsgrad ?? false, maximize: o.maximize ?? false,
-    foreach: o.foreach ?? null, capturable: o.capturable ?? false, differentiable: o.differentiable ?? false,
+    lr: o.lr ?? 1e-3,
+    betas: [...(o.betas ?? [0.9, 0.999])] as [number, number],
+    eps: o.eps ?? 1e-8,
+    weight_decay: o.weight_decay ?? 0,
+    amsgrad: o.amsgrad ?? false,
+    maximize: o.maximize ?? false,
+    foreach: o.foreach ?? null,
+    capturable: o.capturable ?? false,
+    differentiable: o.differentiable ?? false,
     fused: o.fused ?? false,
   };
   checkAdamRanges(d.lr, d.betas, d.eps, d.weight_decay);
@@ -139,7 +172,12 @@ export class Adam extends Optimizer<AdamDefaults, AdamState> {
 
   protected override _setstate(): void {
     this._groupDefaults({
-      amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false,
+      amsgrad: false,
+      maximize: false,
+      foreach: null,
+      capturable: false,
+      differentiable: false,
+      fused: false,
     });
     stepsToTensors(this.state);
   }

@@ -23,7 +23,13 @@ export type AdamWOptions = Partial<AdamWDefaults>;
 export type AdamWState = AdamState;
 
 const SPEC = {
-  lr: 'float', betas: 'betas', eps: 'float', weight_decay: 'float', amsgrad: 'bool', foreach: 'bool?', maximize: 'bool',
+  lr: 'float',
+  betas: 'betas',
+  eps: 'float',
+  weight_decay: 'float',
+  amsgrad: 'bool',
+  foreach: 'bool?',
+  maximize: 'bool',
   capturable: 'bool',
 } as const;
 
@@ -32,9 +38,14 @@ function adamwDefaults(lrOrOpts: number | AdamWOptions | undefined, opts?: AdamW
   checkOptions('AdamW', o, SPEC);
   // Key order is Python's dict(lr, betas, eps, weight_decay, amsgrad, foreach, maximize, capturable).
   const d: AdamWDefaults = {
-    lr: o.lr ?? 1e-3, betas: [...(o.betas ?? [0.9, 0.999])] as [number, number], eps: o.eps ?? 1e-8,
-    weight_decay: o.weight_decay ?? 1e-2, amsgrad: o.amsgrad ?? false, foreach: o.foreach ?? null,
-    maximize: o.maximize ?? false, capturable: o.capturable ?? false,
+    lr: o.lr ?? 1e-3,
+    betas: [...(o.betas ?? [0.9, 0.999])] as [number, number],
+    eps: o.eps ?? 1e-8,
+    weight_decay: o.weight_decay ?? 1e-2,
+    amsgrad: o.amsgrad ?? false,
+    foreach: o.foreach ?? null,
+    maximize: o.maximize ?? false,
+    capturable: o.capturable ?? false,
   };
   checkAdamRanges(d.lr, d.betas, d.eps, d.weight_decay);
   if (d.capturable) throw notSupported('AdamW(capturable=True)');

@@ -1,8 +1,16 @@
 /** torch.optim: optimizers over torchts Tensors, with PyTorch 1.13's math, defaults and state_dict layout. */
 export { Optimizer, required } from './optimizer';
 export type {
-  DefaultsOf, Group, OptimizerDefaults, OptimizerStateDict, OptimizerStateDictInput, ParamGroup, ParamGroupInput,
-  ParamsInput, Required, ZeroGradOptions,
+  DefaultsOf,
+  Group,
+  OptimizerDefaults,
+  OptimizerStateDict,
+  OptimizerStateDictInput,
+  ParamGroup,
+  ParamGroupInput,
+  ParamsInput,
+  Required,
+  ZeroGradOptions,
 } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDDefaults, SGDOptions, SGDState } from './sgd';

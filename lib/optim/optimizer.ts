@@ -95,8 +95,15 @@ function pyStr(v: unknown, nested = false): string {
 }
 
 const LEGACY_TYPE: Record<string, string> = {
-  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor',
-  uint8: 'ByteTensor', int8: 'CharTensor', int16: 'ShortTensor', int32: 'IntTensor', int64: 'LongTensor',
+  float32: 'FloatTensor',
+  float64: 'DoubleTensor',
+  float16: 'HalfTensor',
+  bfloat16: 'BFloat16Tensor',
+  uint8: 'ByteTensor',
+  int8: 'CharTensor',
+  int16: 'ShortTensor',
+  int32: 'IntTensor',
+  int64: 'LongTensor',
   bool: 'BoolTensor',
 };
 
@@ -252,7 +259,11 @@ export abstract class Optimizer<D extends OptimizerDefaults = OptimizerDefaults,
   zero_grad(opts: ZeroGradOptions | boolean = {}): void {
     const setToNone = typeof opts === 'boolean' ? opts : (opts?.set_to_none ?? false);
     if (typeof setToNone !== 'boolean') throw argError('zero_grad', 'set_to_none', 'bool', setToNone);
-    for (const group of this.param_groups) N.optim_zero_grad(group.params.map((p) => p._h), setToNone);
+    for (const group of this.param_groups)
+      N.optim_zero_grad(
+        group.params.map((p) => p._h),
+        setToNone,
+      );
   }
 
   /** Adds a param group (e.g. layers unfrozen while fine-tuning); missing options take the defaults. */

@@ -5,7 +5,15 @@ import { TorchError } from '../errors';
 import { keep } from '../scope';
 import { zeros_like } from '../creation';
 import {
-  DefaultsOf, Group, Optimizer, ParamsInput, checkOptions, mergeLr, notSupported, pyNum, valueError,
+  DefaultsOf,
+  Group,
+  Optimizer,
+  ParamsInput,
+  checkOptions,
+  mergeLr,
+  notSupported,
+  pyNum,
+  valueError,
 } from './optimizer';
 
 export interface RMSpropDefaults {
@@ -32,8 +40,15 @@ export interface RMSpropState {
 }
 
 const SPEC = {
-  lr: 'float', alpha: 'float', eps: 'float', weight_decay: 'float', momentum: 'float', centered: 'bool',
-  foreach: 'bool?', maximize: 'bool', differentiable: 'bool',
+  lr: 'float',
+  alpha: 'float',
+  eps: 'float',
+  weight_decay: 'float',
+  momentum: 'float',
+  centered: 'bool',
+  foreach: 'bool?',
+  maximize: 'bool',
+  differentiable: 'bool',
 } as const;
 
 function rmspropDefaults(
@@ -53,8 +68,15 @@ function rmspropDefaults(
   if (!(0.0 <= weight_decay)) throw valueError(`Invalid weight_decay value: ${pyNum(weight_decay)}`);
   if (!(0.0 <= alpha)) throw valueError(`Invalid alpha value: ${pyNum(alpha)}`);
   const d: RMSpropDefaults = {
-    lr, momentum, alpha, eps, centered: o.centered ?? false, weight_decay, foreach: o.foreach ?? null,
-    maximize: o.maximize ?? false, differentiable: o.differentiable ?? false,
+    lr,
+    momentum,
+    alpha,
+    eps,
+    centered: o.centered ?? false,
+    weight_decay,
+    foreach: o.foreach ?? null,
+    maximize: o.maximize ?? false,
+    differentiable: o.differentiable ?? false,
   };
   if (d.differentiable) throw notSupported('RMSprop(differentiable=True)');
   return d;
@@ -97,8 +119,17 @@ export class RMSprop extends Optimizer<RMSpropDefaults, RMSpropState> {
       s.step += 1;
     }
     N.optim_rmsprop_step(
-      handles, square_avgs, grad_avgs, bufs, group.lr, group.alpha, group.eps, group.weight_decay, group.momentum,
-      group.centered, group.maximize,
+      handles,
+      square_avgs,
+      grad_avgs,
+      bufs,
+      group.lr,
+      group.alpha,
+      group.eps,
+      group.weight_decay,
+      group.momentum,
+      group.centered,
+      group.maximize,
     );
   }
 }

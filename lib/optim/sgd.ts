@@ -3,7 +3,16 @@ import { N, Handle } from '../native';
 import { Tensor } from '../tensor';
 import { keep } from '../scope';
 import {
-  DefaultsOf, Group, Optimizer, ParamsInput, checkOptions, mergeLr, notSupported, pyNum, required, valueError,
+  DefaultsOf,
+  Group,
+  Optimizer,
+  ParamsInput,
+  checkOptions,
+  mergeLr,
+  notSupported,
+  pyNum,
+  required,
+  valueError,
 } from './optimizer';
 
 export interface SGDDefaults {
@@ -25,8 +34,14 @@ export interface SGDState {
 }
 
 const SPEC = {
-  lr: 'float', momentum: 'float', dampening: 'float', weight_decay: 'float', nesterov: 'bool', maximize: 'bool',
-  foreach: 'bool?', differentiable: 'bool',
+  lr: 'float',
+  momentum: 'float',
+  dampening: 'float',
+  weight_decay: 'float',
+  nesterov: 'bool',
+  maximize: 'bool',
+  foreach: 'bool?',
+  differentiable: 'bool',
 } as const;
 
 function sgdDefaults(lrOrOpts: number | SGDOptions | undefined, opts: SGDOptions | undefined): DefaultsOf<SGDDefaults> {
@@ -42,7 +57,13 @@ function sgdDefaults(lrOrOpts: number | SGDOptions | undefined, opts: SGDOptions
   if (momentum < 0.0) throw valueError(`Invalid momentum value: ${pyNum(momentum)}`);
   if (weight_decay < 0.0) throw valueError(`Invalid weight_decay value: ${pyNum(weight_decay)}`);
   const defaults: DefaultsOf<SGDDefaults> = {
-    lr, momentum, dampening, weight_decay, nesterov, maximize: o.maximize ?? false, foreach: o.foreach ?? null,
+    lr,
+    momentum,
+    dampening,
+    weight_decay,
+    nesterov,
+    maximize: o.maximize ?? false,
+    foreach: o.foreach ?? null,
     differentiable: o.differentiable ?? false,
   };
   if (nesterov && (momentum <= 0 || dampening !== 0)) {
@@ -66,7 +87,14 @@ export class SGD extends Optimizer<SGDDefaults, SGDState> {
     const { params, handles } = this._withGrad(group);
     const bufs = params.map((p) => this.state.get(p)?.momentum_buffer?._h ?? null);
     const created: (Handle | null)[] = N.optim_sgd_step(
-      handles, bufs, group.lr, group.momentum, group.dampening, group.weight_decay, group.nesterov, group.maximize,
+      handles,
+      bufs,
+      group.lr,
+      group.momentum,
+      group.dampening,
+      group.weight_decay,
+      group.nesterov,
+      group.maximize,
     );
     // Python stores state['momentum_buffer'] for every parameter with a gradient (None without momentum).
     params.forEach((p, i) => {

@@ -35,7 +35,17 @@ const BY_NAME = new Map(DTYPES);
 const NAME_OF = new Map(DTYPES.map(([n, d]) => [d, n]));
 const RANK = new Map(DTYPES.map(([, d], i) => [d, i]));
 const KNOWN_UNSUPPORTED = new Set([
-  'U16', 'U32', 'U64', 'F8_E5M2', 'F8_E4M3', 'F8_E4M3FN', 'F8_E8M0', 'C64', 'F4', 'F6_E2M3', 'F6_E3M2',
+  'U16',
+  'U32',
+  'U64',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E4M3FN',
+  'F8_E8M0',
+  'C64',
+  'F4',
+  'F6_E2M3',
+  'F6_E3M2',
 ]);
 
 function invalid(what: string): TorchError {

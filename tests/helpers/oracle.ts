@@ -93,7 +93,11 @@ export function runPython(cases: OracleCase[]): PyResult[] {
     setup: c.setup ?? '',
     inputs: Object.fromEntries(Object.entries(c.inputs ?? {}).map(([k, v]) => [k, encodeTensor(v)])),
   }));
-  const r = spawnSync(findPython(), ['-c', PRELUDE], { input: JSON.stringify(payload), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(findPython(), ['-c', PRELUDE], {
+    input: JSON.stringify(payload),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as PyResult[];
 }
@@ -104,7 +108,12 @@ function decode(v: number | string | boolean): number | boolean {
 }
 
 /** Asserts a torchts result equals Python's (shape, dtype, values within rtol/atol). */
-export function expectMatches(actual: unknown, expected: PyResult, tol: { rtol?: number; atol?: number } = {}, label = ''): void {
+export function expectMatches(
+  actual: unknown,
+  expected: PyResult,
+  tol: { rtol?: number; atol?: number } = {},
+  label = '',
+): void {
   const where = label ? ` [${label}]` : '';
   if (expected.kind === 'error') {
     throw new Error(`Python raised ${expected.type}: ${expected.message}${where}`);
@@ -119,7 +128,8 @@ export function expectMatches(actual: unknown, expected: PyResult, tol: { rtol?:
   }
   if (expected.kind === 'scalar') {
     if (typeof expected.value === 'string' && typeof actual === 'string') {
-      if (actual !== expected.value) throw new Error(`expected ${JSON.stringify(expected.value)}, got ${JSON.stringify(actual)}${where}`);
+      if (actual !== expected.value)
+        throw new Error(`expected ${JSON.stringify(expected.value)}, got ${JSON.stringify(actual)}${where}`);
       return;
     }
     const v = actual instanceof torch.Tensor ? actual.item() : actual;
@@ -136,7 +146,8 @@ export function expectMatches(actual: unknown, expected: PyResult, tol: { rtol?:
   if (JSON.stringify(shape) !== JSON.stringify(expected.shape)) {
     throw new Error(`shape ${JSON.stringify(shape)} != python ${JSON.stringify(expected.shape)}${where}`);
   }
-  if (actual.dtype.name !== expected.dtype) throw new Error(`dtype ${actual.dtype.name} != python ${expected.dtype}${where}`);
+  if (actual.dtype.name !== expected.dtype)
+    throw new Error(`dtype ${actual.dtype.name} != python ${expected.dtype}${where}`);
   const flat = Array.from(actual.detach().toTypedArray() as ArrayLike<number | bigint>, Number);
   expected.data.forEach((ev, i) => {
     const e = decode(ev);

@@ -64,7 +64,13 @@ export class Hardtanh extends Module<(input: Tensor) => Tensor> {
     const defaulted = new Set<string>();
     const o = bindArgs<Required<HardtanhArgs>>(
       'Hardtanh.__init__',
-      [['min_val', -1], ['max_val', 1], ['inplace', false], ['min_value', null], ['max_value', null]],
+      [
+        ['min_val', -1],
+        ['max_val', 1],
+        ['inplace', false],
+        ['min_value', null],
+        ['max_value', null],
+      ],
       args,
       defaulted,
     );
@@ -118,7 +124,10 @@ export class LeakyReLU extends Module<(input: Tensor) => Tensor> {
     super();
     const o = bindArgs<{ negative_slope: number; inplace: boolean }>(
       'LeakyReLU.__init__',
-      [['negative_slope', 1e-2], ['inplace', false]],
+      [
+        ['negative_slope', 1e-2],
+        ['inplace', false],
+      ],
       args,
     );
     this.negative_slope = o.negative_slope;
@@ -144,7 +153,10 @@ export class ELU extends Module<(input: Tensor) => Tensor> {
   constructor(...args: PyArgs<{ alpha?: number; inplace?: boolean }, ['alpha', 'inplace']>) {
     super();
     const defaulted = new Set<string>();
-    const spec = [['alpha', 1], ['inplace', false]] as const;
+    const spec = [
+      ['alpha', 1],
+      ['inplace', false],
+    ] as const;
     const o = bindArgs<{ alpha: number; inplace: boolean }>('ELU.__init__', spec, args, defaulted);
     this.alpha = o.alpha;
     this.inplace = o.inplace;

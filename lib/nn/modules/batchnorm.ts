@@ -40,8 +40,13 @@ export class _NormBase extends Module<(input: Tensor) => Tensor> {
     const o = bindArgs<Required<NormArgs>>(
       qualname,
       [
-        ['num_features', REQUIRED], ['eps', 1e-5], ['momentum', 0.1], ['affine', defaults.affine],
-        ['track_running_stats', defaults.track_running_stats], ['device', null], ['dtype', null],
+        ['num_features', REQUIRED],
+        ['eps', 1e-5],
+        ['momentum', 0.1],
+        ['affine', defaults.affine],
+        ['track_running_stats', defaults.track_running_stats],
+        ['device', null],
+        ['dtype', null],
       ],
       args,
     );

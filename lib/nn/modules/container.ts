@@ -131,7 +131,10 @@ export class Sequential extends Module<(input: Tensor) => Tensor> {
   delete(idx: number): void {
     const entries = childEntries(this);
     const [key] = this._get_item_by_idx(entries, idx);
-    renumber(this, entries.filter(([k]) => k !== key).map(([, m]) => m));
+    renumber(
+      this,
+      entries.filter(([k]) => k !== key).map(([, m]) => m),
+    );
   }
 
   /** `seq.pop(idx)`: removes and returns the module at idx. */
@@ -221,7 +224,12 @@ export class ModuleList extends Module {
   /** `del modules[idx]`; the rest are renumbered. */
   delete(idx: number): void {
     const key = this._get_abs_string_index(idx);
-    renumber(this, childEntries(this).filter(([k]) => k !== key).map(([, m]) => m));
+    renumber(
+      this,
+      childEntries(this)
+        .filter(([k]) => k !== key)
+        .map(([, m]) => m),
+    );
   }
 
   pop(idx: number): Module {

@@ -7,7 +7,16 @@ import * as init from '../init';
 import { Parameter } from '../parameter';
 import { AnyForward, Module } from './module';
 import {
-  _pair, _reverse_repeat_tuple, _single, bindArgs, FactoryKwargs, formatFields, PyArgs, REQUIRED, SizeArg, valueError,
+  _pair,
+  _reverse_repeat_tuple,
+  _single,
+  bindArgs,
+  FactoryKwargs,
+  formatFields,
+  PyArgs,
+  REQUIRED,
+  SizeArg,
+  valueError,
 } from './utils';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -137,12 +146,30 @@ interface ConvArgs extends FactoryKwargs {
   padding_mode?: PaddingMode;
 }
 type ConvNames = [
-  'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode',
-  'device', 'dtype',
+  'in_channels',
+  'out_channels',
+  'kernel_size',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'bias',
+  'padding_mode',
+  'device',
+  'dtype',
 ];
 const CONV_SPEC = [
-  ['in_channels', REQUIRED], ['out_channels', REQUIRED], ['kernel_size', REQUIRED], ['stride', 1], ['padding', 0],
-  ['dilation', 1], ['groups', 1], ['bias', true], ['padding_mode', 'zeros'], ['device', null], ['dtype', null],
+  ['in_channels', REQUIRED],
+  ['out_channels', REQUIRED],
+  ['kernel_size', REQUIRED],
+  ['stride', 1],
+  ['padding', 0],
+  ['dilation', 1],
+  ['groups', 1],
+  ['bias', true],
+  ['padding_mode', 'zeros'],
+  ['device', null],
+  ['dtype', null],
 ] as const;
 
 /** 1-D convolution over (N, C_in, L) inputs. */
@@ -151,8 +178,19 @@ export class Conv1d extends _ConvNd {
     const o = bindArgs<Required<ConvArgs>>('Conv1d.__init__', CONV_SPEC, args);
     const padding_ = typeof o.padding === 'string' ? o.padding : _single(o.padding);
     super(
-      o.in_channels, o.out_channels, _single(o.kernel_size), _single(o.stride), padding_, _single(o.dilation),
-      false, _single(0), o.groups, o.bias, o.padding_mode, o.device, o.dtype,
+      o.in_channels,
+      o.out_channels,
+      _single(o.kernel_size),
+      _single(o.stride),
+      padding_,
+      _single(o.dilation),
+      false,
+      _single(0),
+      o.groups,
+      o.bias,
+      o.padding_mode,
+      o.device,
+      o.dtype,
     );
   }
 
@@ -175,8 +213,19 @@ export class Conv2d extends _ConvNd {
     const o = bindArgs<Required<ConvArgs>>('Conv2d.__init__', CONV_SPEC, args);
     const padding_ = typeof o.padding === 'string' ? o.padding : _pair(o.padding);
     super(
-      o.in_channels, o.out_channels, _pair(o.kernel_size), _pair(o.stride), padding_, _pair(o.dilation),
-      false, _pair(0), o.groups, o.bias, o.padding_mode, o.device, o.dtype,
+      o.in_channels,
+      o.out_channels,
+      _pair(o.kernel_size),
+      _pair(o.stride),
+      padding_,
+      _pair(o.dilation),
+      false,
+      _pair(0),
+      o.groups,
+      o.bias,
+      o.padding_mode,
+      o.device,
+      o.dtype,
     );
   }
 
@@ -214,8 +263,19 @@ export class _ConvTransposeNd extends _ConvNd<ConvTransposeForward> {
   ) {
     if (padding_mode !== 'zeros') throw valueError(`Only "zeros" padding mode is supported for ${new.target.name}`);
     super(
-      in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding, groups, bias,
-      padding_mode, device, dtype,
+      in_channels,
+      out_channels,
+      kernel_size,
+      stride,
+      padding,
+      dilation,
+      transposed,
+      output_padding,
+      groups,
+      bias,
+      padding_mode,
+      device,
+      dtype,
     );
   }
 
@@ -277,8 +337,18 @@ interface ConvTransposeArgs extends FactoryKwargs {
   padding_mode?: PaddingMode;
 }
 type ConvTransposeNames = [
-  'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'output_padding', 'groups', 'bias', 'dilation',
-  'padding_mode', 'device', 'dtype',
+  'in_channels',
+  'out_channels',
+  'kernel_size',
+  'stride',
+  'padding',
+  'output_padding',
+  'groups',
+  'bias',
+  'dilation',
+  'padding_mode',
+  'device',
+  'dtype',
 ];
 
 /** 2-D transposed convolution (the gradient of Conv2d with respect to its input). */
@@ -287,15 +357,35 @@ export class ConvTranspose2d extends _ConvTransposeNd {
     const o = bindArgs<Required<ConvTransposeArgs>>(
       'ConvTranspose2d.__init__',
       [
-        ['in_channels', REQUIRED], ['out_channels', REQUIRED], ['kernel_size', REQUIRED], ['stride', 1], ['padding', 0],
-        ['output_padding', 0], ['groups', 1], ['bias', true], ['dilation', 1], ['padding_mode', 'zeros'],
-        ['device', null], ['dtype', null],
+        ['in_channels', REQUIRED],
+        ['out_channels', REQUIRED],
+        ['kernel_size', REQUIRED],
+        ['stride', 1],
+        ['padding', 0],
+        ['output_padding', 0],
+        ['groups', 1],
+        ['bias', true],
+        ['dilation', 1],
+        ['padding_mode', 'zeros'],
+        ['device', null],
+        ['dtype', null],
       ],
       args,
     );
     super(
-      o.in_channels, o.out_channels, _pair(o.kernel_size), _pair(o.stride), _pair(o.padding), _pair(o.dilation),
-      true, _pair(o.output_padding), o.groups, o.bias, o.padding_mode, o.device, o.dtype,
+      o.in_channels,
+      o.out_channels,
+      _pair(o.kernel_size),
+      _pair(o.stride),
+      _pair(o.padding),
+      _pair(o.dilation),
+      true,
+      _pair(o.output_padding),
+      o.groups,
+      o.bias,
+      o.padding_mode,
+      o.device,
+      o.dtype,
     );
   }
 

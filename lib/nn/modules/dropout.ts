@@ -16,7 +16,14 @@ export class _DropoutNd extends Module<(input: Tensor) => Tensor> {
 
   constructor(...args: PyArgs<DropoutArgs, ['p', 'inplace']>) {
     super();
-    const o = bindArgs<Required<DropoutArgs>>('_DropoutNd.__init__', [['p', 0.5], ['inplace', false]], args);
+    const o = bindArgs<Required<DropoutArgs>>(
+      '_DropoutNd.__init__',
+      [
+        ['p', 0.5],
+        ['inplace', false],
+      ],
+      args,
+    );
     if (o.p < 0 || o.p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${pyStr(o.p)}`);
     this.p = o.p;
     this.inplace = o.inplace;

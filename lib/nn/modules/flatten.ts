@@ -10,7 +10,10 @@ export class Flatten extends Module<(input: Tensor) => Tensor> {
 
   constructor(...args: PyArgs<{ start_dim?: number; end_dim?: number }, ['start_dim', 'end_dim']>) {
     super();
-    const spec = [['start_dim', 1], ['end_dim', -1]] as const;
+    const spec = [
+      ['start_dim', 1],
+      ['end_dim', -1],
+    ] as const;
     const o = bindArgs<{ start_dim: number; end_dim: number }>('Flatten.__init__', spec, args);
     this.start_dim = o.start_dim;
     this.end_dim = o.end_dim;
@@ -34,7 +37,10 @@ export class Unflatten extends Module<(input: Tensor) => Tensor> {
     super();
     const o = bindArgs<{ dim: number; unflattened_size: readonly number[] }>(
       'Unflatten.__init__',
-      [['dim', REQUIRED], ['unflattened_size', REQUIRED]],
+      [
+        ['dim', REQUIRED],
+        ['unflattened_size', REQUIRED],
+      ],
       args,
     );
     // Named dimensions (a str dim) are not supported: torchts has no named tensors.

@@ -9,7 +9,6 @@ import { bindArgs, FactoryKwargs, PyArgs, pyRepr, REQUIRED } from './utils';
 
 /** Returns its input; takes and ignores any arguments (a placeholder layer). */
 export class Identity extends Module<(input: Tensor) => Tensor> {
-   
   constructor(..._args: unknown[]) {
     super();
   }
@@ -36,7 +35,13 @@ export class Linear extends Module<(input: Tensor) => Tensor> {
     super();
     const o = bindArgs<Required<LinearArgs>>(
       'Linear.__init__',
-      [['in_features', REQUIRED], ['out_features', REQUIRED], ['bias', true], ['device', null], ['dtype', null]],
+      [
+        ['in_features', REQUIRED],
+        ['out_features', REQUIRED],
+        ['bias', true],
+        ['device', null],
+        ['dtype', null],
+      ],
       args,
     );
     const factory_kwargs = { device: o.device, dtype: o.dtype };
@@ -89,8 +94,12 @@ export class Bilinear extends Module<(input1: Tensor, input2: Tensor) => Tensor>
     const o = bindArgs<Required<BilinearArgs>>(
       'Bilinear.__init__',
       [
-        ['in1_features', REQUIRED], ['in2_features', REQUIRED], ['out_features', REQUIRED], ['bias', true],
-        ['device', null], ['dtype', null],
+        ['in1_features', REQUIRED],
+        ['in2_features', REQUIRED],
+        ['out_features', REQUIRED],
+        ['bias', true],
+        ['device', null],
+        ['dtype', null],
       ],
       args,
     );

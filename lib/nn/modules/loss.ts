@@ -53,7 +53,11 @@ export class _WeightedLoss extends _Loss {
   }
 }
 
-const LEGACY_SPEC = [['size_average', null], ['reduce', null], ['reduction', 'mean']] as const;
+const LEGACY_SPEC = [
+  ['size_average', null],
+  ['reduce', null],
+  ['reduction', 'mean'],
+] as const;
 
 /** Mean (or sum) absolute error. */
 export class L1Loss extends _Loss {
@@ -91,7 +95,13 @@ export class NLLLoss extends _WeightedLoss {
   constructor(...args: PyArgs<NLLLossArgs, ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction']>) {
     const o = bindArgs<Required<NLLLossArgs>>(
       'NLLLoss.__init__',
-      [['weight', null], ['size_average', null], ['ignore_index', -100], ['reduce', null], ['reduction', 'mean']],
+      [
+        ['weight', null],
+        ['size_average', null],
+        ['ignore_index', -100],
+        ['reduce', null],
+        ['reduction', 'mean'],
+      ],
       args,
     );
     super(o.weight, o.size_average, o.reduce, o.reduction);
@@ -122,7 +132,11 @@ export class CrossEntropyLoss extends _WeightedLoss {
     const o = bindArgs<Required<CrossEntropyLossArgs>>(
       'CrossEntropyLoss.__init__',
       [
-        ['weight', null], ['size_average', null], ['ignore_index', -100], ['reduce', null], ['reduction', 'mean'],
+        ['weight', null],
+        ['size_average', null],
+        ['ignore_index', -100],
+        ['reduce', null],
+        ['reduction', 'mean'],
         ['label_smoothing', 0.0],
       ],
       args,
@@ -166,7 +180,10 @@ export class HuberLoss extends _Loss {
   declare delta: number;
 
   constructor(...args: PyArgs<{ reduction?: F.Reduction; delta?: number }, ['reduction', 'delta']>) {
-    const spec = [['reduction', 'mean'], ['delta', 1.0]] as const;
+    const spec = [
+      ['reduction', 'mean'],
+      ['delta', 1.0],
+    ] as const;
     const o = bindArgs<{ reduction: F.Reduction; delta: number }>('HuberLoss.__init__', spec, args);
     super(null, null, o.reduction);
     this.delta = o.delta;

@@ -97,7 +97,9 @@ function assign(target: Module, key: string | symbol, value: unknown): void {
     keep(value);
   } else if (s.parameters.has(key)) {
     if (value != null) {
-      throw new TypeError(`cannot assign '${torchTypename(value)}' as parameter '${key}' (torch.nn.Parameter or None expected)`);
+      throw new TypeError(
+        `cannot assign '${torchTypename(value)}' as parameter '${key}' (torch.nn.Parameter or None expected)`,
+      );
     }
     s.parameters.set(key, null);
   } else if (value instanceof Module) {
@@ -105,7 +107,9 @@ function assign(target: Module, key: string | symbol, value: unknown): void {
     s.modules.set(key, value);
   } else if (s.modules.has(key)) {
     if (value != null) {
-      throw new TypeError(`cannot assign '${torchTypename(value)}' as child module '${key}' (torch.nn.Module or None expected)`);
+      throw new TypeError(
+        `cannot assign '${torchTypename(value)}' as child module '${key}' (torch.nn.Module or None expected)`,
+      );
     }
     s.modules.set(key, null);
   } else if (s.buffers.has(key)) {
@@ -157,12 +161,11 @@ function sizeStr(shape: readonly number[]): string {
 }
 
 // The callable-instance trick needs the class and an interface of the same name.
- 
+
 export interface Module<F extends AnyForward = AnyForward> {
   (...args: Parameters<F>): ReturnType<F>;
 }
 
- 
 export class Module<F extends AnyForward = AnyForward> {
   /** Whether the module is in training mode (train() / eval()). */
   declare training: boolean;
@@ -171,7 +174,6 @@ export class Module<F extends AnyForward = AnyForward> {
 
   constructor() {
     const call = function (this: unknown, ...args: unknown[]): unknown {
-       
       return (proxy as Module)._call_impl(...args);
     };
     Object.setPrototypeOf(call, new.target.prototype);
@@ -192,7 +194,10 @@ export class Module<F extends AnyForward = AnyForward> {
 
   /** The computation; subclasses override it. */
   forward(..._args: Parameters<F>): ReturnType<F> {
-    throw new TorchError(`Module [${this._get_name()}] is missing the required "forward" function`, 'NotImplementedError');
+    throw new TorchError(
+      `Module [${this._get_name()}] is missing the required "forward" function`,
+      'NotImplementedError',
+    );
   }
 
   /** @internal Python's `__call__`: pre-hooks, forward, hooks. */
@@ -295,9 +300,12 @@ export class Module<F extends AnyForward = AnyForward> {
     if (name.includes('.')) throw new TorchError(keyErrorMessage('buffer name can\'t contain "."'), 'KeyError');
     if (name === '') throw new TorchError(keyErrorMessage('buffer name can\'t be empty string ""'), 'KeyError');
     const s = stateOf(this);
-    if (name in this && !s.buffers.has(name)) throw new TorchError(keyErrorMessage(`attribute '${name}' already exists`), 'KeyError');
+    if (name in this && !s.buffers.has(name))
+      throw new TorchError(keyErrorMessage(`attribute '${name}' already exists`), 'KeyError');
     if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(`cannot assign '${torchTypename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+      throw new TypeError(
+        `cannot assign '${torchTypename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`,
+      );
     }
     if (tensor) keep(tensor);
     s.buffers.set(name, tensor);
@@ -311,19 +319,23 @@ export class Module<F extends AnyForward = AnyForward> {
     if (name.includes('.')) throw new TorchError(keyErrorMessage('parameter name can\'t contain "."'), 'KeyError');
     if (name === '') throw new TorchError(keyErrorMessage('parameter name can\'t be empty string ""'), 'KeyError');
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`cannot assign '${torchTypename(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TypeError(
+        `cannot assign '${torchTypename(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`,
+      );
     }
     (this as unknown as Record<string, unknown>)[name] = param;
     if (param === null) stateOf(this).parameters.set(name, null);
   }
 
   add_module(name: string, module: Module | null): void {
-    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typeName(module)} is not a Module subclass`);
+    if (module !== null && !(module instanceof Module))
+      throw new TypeError(`${typeName(module)} is not a Module subclass`);
     if (typeof name !== 'string') throw argError('add_module', 'name', 'str', name);
     if (name in this && !stateOf(this).modules.has(name)) {
       throw new TorchError(keyErrorMessage(`attribute '${name}' already exists`), 'KeyError');
     }
-    if (name.includes('.')) throw new TorchError(keyErrorMessage(`module name can't contain ".", got: ${name}`), 'KeyError');
+    if (name.includes('.'))
+      throw new TorchError(keyErrorMessage(`module name can't contain ".", got: ${name}`), 'KeyError');
     if (name === '') throw new TorchError(keyErrorMessage('module name can\'t be empty string ""'), 'KeyError');
     (this as unknown as Record<string, unknown>)[name] = module;
     if (module === null) stateOf(this).modules.set(name, null);
@@ -384,9 +396,16 @@ export class Module<F extends AnyForward = AnyForward> {
     for (const [, m] of this.named_children()) yield m;
   }
 
-  private *namedMembers<T>(get: (s: ModuleState) => Map<string, T | null>, prefix: string, recurse: boolean, remove_duplicate = true): Generator<[string, T]> {
+  private *namedMembers<T>(
+    get: (s: ModuleState) => Map<string, T | null>,
+    prefix: string,
+    recurse: boolean,
+    remove_duplicate = true,
+  ): Generator<[string, T]> {
     const memo = new Set<T>();
-    const mods: [string, Module][] = recurse ? [...this.named_modules(new Set(), prefix, remove_duplicate)] : [[prefix, this]];
+    const mods: [string, Module][] = recurse
+      ? [...this.named_modules(new Set(), prefix, remove_duplicate)]
+      : [[prefix, this]];
     for (const [modPrefix, m] of mods) {
       for (const [k, v] of get(stateOf(m))) {
         if (v === null || v === undefined || (remove_duplicate && memo.has(v))) continue;
@@ -441,7 +460,10 @@ export class Module<F extends AnyForward = AnyForward> {
    * Copies parameters and buffers from a state dict (PyTorch's key names). With strict (the
    * default) missing or unexpected keys are an error listing them, in PyTorch's wording.
    */
-  load_state_dict(state_dict: Record<string, unknown> | Map<string, unknown>, opts: { strict?: boolean } | boolean = {}): IncompatibleKeys {
+  load_state_dict(
+    state_dict: Record<string, unknown> | Map<string, unknown>,
+    opts: { strict?: boolean } | boolean = {},
+  ): IncompatibleKeys {
     const strict = typeof opts === 'boolean' ? opts : (opts.strict ?? true);
     const sd: Record<string, unknown> = state_dict instanceof Map ? Object.fromEntries(state_dict) : { ...state_dict };
     if (state_dict === null || typeof state_dict !== 'object') {
@@ -457,7 +479,8 @@ export class Module<F extends AnyForward = AnyForward> {
     };
     load(this, '');
     if (strict) {
-      if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
+      if (unexpected.length)
+        errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
       if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `);
     }
     if (errors.length) {
@@ -485,19 +508,25 @@ export class Module<F extends AnyForward = AnyForward> {
       if (key in sd) {
         let input = sd[key];
         if (!(input instanceof Tensor)) {
-          errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(input)}`);
+          errors.push(
+            `While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(input)}`,
+          );
           continue;
         }
         if (param.dim() === 0 && input.dim() === 1) input = input.index(0);
         const inp = input as Tensor;
         if (JSON.stringify(inp.shape) !== JSON.stringify(param.shape)) {
-          errors.push(`size mismatch for ${key}: copying a param with shape ${sizeStr(inp.shape)} from checkpoint, the shape in current model is ${sizeStr(param.shape)}.`);
+          errors.push(
+            `size mismatch for ${key}: copying a param with shape ${sizeStr(inp.shape)} from checkpoint, the shape in current model is ${sizeStr(param.shape)}.`,
+          );
           continue;
         }
         try {
           no_grad(() => param.copy_(inp));
         } catch (e) {
-          errors.push(`While copying the parameter named "${key}", whose dimensions in the model are ${sizeStr(param.shape)} and whose dimensions in the checkpoint are ${sizeStr(inp.shape)}, an exception occurred : ('${(e as Error).message}',).`);
+          errors.push(
+            `While copying the parameter named "${key}", whose dimensions in the model are ${sizeStr(param.shape)} and whose dimensions in the checkpoint are ${sizeStr(inp.shape)}, an exception occurred : ('${(e as Error).message}',).`,
+          );
         }
       } else if (strict) {
         missing.push(key);

@@ -26,7 +26,13 @@ export class LayerNorm extends Module<(input: Tensor) => Tensor> {
     super();
     const o = bindArgs<Required<LayerNormArgs>>(
       'LayerNorm.__init__',
-      [['normalized_shape', REQUIRED], ['eps', 1e-5], ['elementwise_affine', true], ['device', null], ['dtype', null]],
+      [
+        ['normalized_shape', REQUIRED],
+        ['eps', 1e-5],
+        ['elementwise_affine', true],
+        ['device', null],
+        ['dtype', null],
+      ],
       args,
     );
     const factory_kwargs = { device: o.device, dtype: o.dtype };
@@ -81,7 +87,11 @@ export class GroupNorm extends Module<(input: Tensor) => Tensor> {
     const o = bindArgs<Required<GroupNormArgs>>(
       'GroupNorm.__init__',
       [
-        ['num_groups', REQUIRED], ['num_channels', REQUIRED], ['eps', 1e-5], ['affine', true], ['device', null],
+        ['num_groups', REQUIRED],
+        ['num_channels', REQUIRED],
+        ['eps', 1e-5],
+        ['affine', true],
+        ['device', null],
         ['dtype', null],
       ],
       args,

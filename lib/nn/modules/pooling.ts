@@ -31,7 +31,11 @@ export class _MaxPoolNd<R extends boolean = false> extends Module<(input: Tensor
     const o = bindArgs<Required<MaxPoolArgs<R>>>(
       '_MaxPoolNd.__init__',
       [
-        ['kernel_size', REQUIRED], ['stride', null], ['padding', 0], ['dilation', 1], ['return_indices', false],
+        ['kernel_size', REQUIRED],
+        ['stride', null],
+        ['padding', 0],
+        ['dilation', 1],
+        ['return_indices', false],
         ['ceil_mode', false],
       ],
       args,
@@ -98,7 +102,11 @@ export class AvgPool2d extends _AvgPoolNd {
     const o = bindArgs<Required<AvgPool2dArgs>>(
       'AvgPool2d.__init__',
       [
-        ['kernel_size', REQUIRED], ['stride', null], ['padding', 0], ['ceil_mode', false], ['count_include_pad', true],
+        ['kernel_size', REQUIRED],
+        ['stride', null],
+        ['padding', 0],
+        ['ceil_mode', false],
+        ['count_include_pad', true],
         ['divisor_override', null],
       ],
       args,
@@ -113,7 +121,13 @@ export class AvgPool2d extends _AvgPoolNd {
 
   override forward(input: Tensor): Tensor {
     return F.avg_pool2d(
-      input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override,
+      input,
+      this.kernel_size,
+      this.stride,
+      this.padding,
+      this.ceil_mode,
+      this.count_include_pad,
+      this.divisor_override,
     );
   }
 }
@@ -127,7 +141,10 @@ export class _AdaptiveMaxPoolNd<R extends boolean = false> extends Module<(input
     super();
     const o = bindArgs<{ output_size: F.AdaptiveSize; return_indices: R }>(
       '_AdaptiveMaxPoolNd.__init__',
-      [['output_size', REQUIRED], ['return_indices', false]],
+      [
+        ['output_size', REQUIRED],
+        ['return_indices', false],
+      ],
       args,
     );
     this.output_size = o.output_size;

@@ -20,8 +20,16 @@ interface EmbeddingArgs extends FactoryKwargs {
   _weight?: Tensor | null;
 }
 type EmbeddingNames = [
-  'num_embeddings', 'embedding_dim', 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse', '_weight',
-  'device', 'dtype',
+  'num_embeddings',
+  'embedding_dim',
+  'padding_idx',
+  'max_norm',
+  'norm_type',
+  'scale_grad_by_freq',
+  'sparse',
+  '_weight',
+  'device',
+  'dtype',
 ];
 
 export interface FromPretrainedOptions {
@@ -53,8 +61,15 @@ export class Embedding extends Module<(input: Tensor) => Tensor> {
     const o = bindArgs<Required<EmbeddingArgs>>(
       'Embedding.__init__',
       [
-        ['num_embeddings', REQUIRED], ['embedding_dim', REQUIRED], ['padding_idx', null], ['max_norm', null],
-        ['norm_type', 2], ['scale_grad_by_freq', false], ['sparse', false], ['_weight', null], ['device', null],
+        ['num_embeddings', REQUIRED],
+        ['embedding_dim', REQUIRED],
+        ['padding_idx', null],
+        ['max_norm', null],
+        ['norm_type', 2],
+        ['scale_grad_by_freq', false],
+        ['sparse', false],
+        ['_weight', null],
+        ['device', null],
         ['dtype', null],
       ],
       args,
@@ -101,7 +116,13 @@ export class Embedding extends Module<(input: Tensor) => Tensor> {
 
   override forward(input: Tensor): Tensor {
     return F.embedding(
-      input, this.weight, this.padding_idx, this.max_norm, this.norm_type, this.scale_grad_by_freq, this.sparse,
+      input,
+      this.weight,
+      this.padding_idx,
+      this.max_norm,
+      this.norm_type,
+      this.scale_grad_by_freq,
+      this.sparse,
     );
   }
 

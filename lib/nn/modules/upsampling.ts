@@ -29,7 +29,10 @@ export class Upsample extends Module<(input: Tensor) => Tensor> {
     const o = bindArgs<Required<UpsampleArgs>>(
       'Upsample.__init__',
       [
-        ['size', null], ['scale_factor', null], ['mode', 'nearest'], ['align_corners', null],
+        ['size', null],
+        ['scale_factor', null],
+        ['mode', 'nearest'],
+        ['align_corners', null],
         ['recompute_scale_factor', null],
       ],
       args,
@@ -66,7 +69,10 @@ export class UpsamplingNearest2d extends Upsample {
   constructor(...args: Size2Args) {
     const o = bindArgs<{ size: number | number[] | null; scale_factor: number | number[] | null }>(
       'UpsamplingNearest2d.__init__',
-      [['size', null], ['scale_factor', null]],
+      [
+        ['size', null],
+        ['scale_factor', null],
+      ],
       args,
     );
     super(o.size, o.scale_factor, { mode: 'nearest' });
@@ -78,7 +84,10 @@ export class UpsamplingBilinear2d extends Upsample {
   constructor(...args: Size2Args) {
     const o = bindArgs<{ size: number | number[] | null; scale_factor: number | number[] | null }>(
       'UpsamplingBilinear2d.__init__',
-      [['size', null], ['scale_factor', null]],
+      [
+        ['size', null],
+        ['scale_factor', null],
+      ],
       args,
     );
     super(o.size, o.scale_factor, { mode: 'bilinear', align_corners: true });

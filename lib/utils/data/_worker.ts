@@ -26,7 +26,7 @@ const libRoot = path.resolve(__dirname, '..', '..');
 /** `torchts:<path>` is torchts' own module, in the copy this worker runs; anything else is required as is. */
 function load(module: string): Record<string, unknown> {
   const file = module.startsWith('torchts:') ? path.join(libRoot, module.slice('torchts:'.length)) : module;
-   
+
   return require(file) as Record<string, unknown>;
 }
 

@@ -6,7 +6,13 @@ export type { MNISTOptions } from './mnist';
 export { CIFAR10, CIFAR100 } from './cifar';
 export type { CIFAROptions } from './cifar';
 export {
-  DatasetFolder, ImageFolder, IMG_EXTENSIONS, find_classes, make_dataset, has_file_allowed_extension, is_image_file,
+  DatasetFolder,
+  ImageFolder,
+  IMG_EXTENSIONS,
+  find_classes,
+  make_dataset,
+  has_file_allowed_extension,
+  is_image_file,
 } from './folder';
 export type { DatasetFolderOptions, ImageFolderOptions } from './folder';
 export { FakeData } from './fakedata';

@@ -77,7 +77,7 @@ export abstract class VisionDataset<I = unknown, T = unknown> extends Dataset<[u
   workerSpec(): WorkerSpec {
     const cls = this.constructor as { name: string };
     // Looked up lazily: the index imports this file.
-     
+
     const builtins = require('./index') as Record<string, unknown>;
     if (builtins[cls.name] !== cls) {
       throw new TypeError(

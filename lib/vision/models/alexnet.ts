@@ -48,14 +48,20 @@ export const AlexNet_Weights = weightsEnum(
   'AlexNet_Weights',
   {
     IMAGENET1K_V1: (enum_name: string, name: string) =>
-      new Weights(enum_name, name, 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth', { crop_size: 224 }, {
-        num_params: 61100840,
-        min_size: [63, 63],
-        categories: _IMAGENET_CATEGORIES,
-        recipe: 'https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg',
-        _metrics: { 'ImageNet-1K': { 'acc@1': 56.522, 'acc@5': 79.066 } },
-        _docs: 'These weights reproduce closely the results of the paper using a simplified training recipe.',
-      }),
+      new Weights(
+        enum_name,
+        name,
+        'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth',
+        { crop_size: 224 },
+        {
+          num_params: 61100840,
+          min_size: [63, 63],
+          categories: _IMAGENET_CATEGORIES,
+          recipe: 'https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg',
+          _metrics: { 'ImageNet-1K': { 'acc@1': 56.522, 'acc@5': 79.066 } },
+          _docs: 'These weights reproduce closely the results of the paper using a simplified training recipe.',
+        },
+      ),
   },
   'IMAGENET1K_V1',
 );

@@ -269,7 +269,10 @@ export const ResNet50_Weights = weightsEnum(
   {
     IMAGENET1K_V1: imagenet(`${MODELS}/resnet50-0676ba61.pth`, 25557032, 76.13, 92.862),
     IMAGENET1K_V2: imagenet(
-      `${MODELS}/resnet50-11ad3fa6.pth`, 25557032, 80.858, 95.434,
+      `${MODELS}/resnet50-11ad3fa6.pth`,
+      25557032,
+      80.858,
+      95.434,
       'https://github.com/pytorch/vision/issues/3995#issuecomment-1013906621',
     ),
   },

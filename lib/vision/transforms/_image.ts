@@ -54,7 +54,9 @@ export function getDimensions(img: Tensor): [number, number, number] {
 export function onChw(img: Tensor, op: (chw: Tensor) => Tensor): Tensor {
   if (!isPilLike(img)) return op(img);
   if (img.dim() === 2) return op(img.unsqueeze(0)).squeeze(0);
-  return op(img.permute(2, 0, 1)).permute(1, 2, 0).contiguous();
+  return op(img.permute(2, 0, 1))
+    .permute(1, 2, 0)
+    .contiguous();
 }
 
 /** Python's round(): half to even (center_crop and the get_params helpers depend on it). */
@@ -137,7 +139,8 @@ export function bindArgs<O extends object>(
   });
   if (isKeywords(last)) {
     for (const [k, v] of Object.entries(last)) {
-      if (!names.includes(k as keyof O & string)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+      if (!names.includes(k as keyof O & string))
+        throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
       if (v !== undefined) out[k] = v;
     }
   }
@@ -162,4 +165,3 @@ export function castSqueeze(img: Tensor, req: readonly dtype[], op: (x: Tensor) 
   }
   return y;
 }
-

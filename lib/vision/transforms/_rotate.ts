@@ -39,7 +39,15 @@ export function get_inverse_affine_matrix(
 /** _compute_affine_output_size, in float32 tensors as torchvision computes it (same ceil/floor). */
 function affineOutputSize(matrix: number[], w: number, h: number): [number, number] {
   const f32 = { dtype: torch.float32 };
-  const pts = torch.tensor([[-0.5 * w, -0.5 * h, 1.0], [-0.5 * w, 0.5 * h, 1.0], [0.5 * w, 0.5 * h, 1.0], [0.5 * w, -0.5 * h, 1.0]], f32);
+  const pts = torch.tensor(
+    [
+      [-0.5 * w, -0.5 * h, 1.0],
+      [-0.5 * w, 0.5 * h, 1.0],
+      [0.5 * w, 0.5 * h, 1.0],
+      [0.5 * w, -0.5 * h, 1.0],
+    ],
+    f32,
+  );
   const theta = torch.tensor(matrix, f32).view(2, 3);
   const newPts = torch.matmul(pts, theta.t());
   const half = torch.tensor([w * 0.5, h * 0.5], f32);
@@ -81,7 +89,12 @@ const ROTATE_KEYS = ['interpolation', 'expand', 'center', 'fill'] as const;
 
 /** rotate(img, angle, interpolation='nearest', expand=False, center=None, fill=None): counter-clockwise degrees. */
 export function rotate(img: Tensor, angle: number, ...args: Args<RotateOptions, typeof ROTATE_KEYS>): Tensor {
-  const o = bindArgs<RotateOptions>('rotate', ROTATE_KEYS, args, { interpolation: 'nearest', expand: false, center: null, fill: null });
+  const o = bindArgs<RotateOptions>('rotate', ROTATE_KEYS, args, {
+    interpolation: 'nearest',
+    expand: false,
+    center: null,
+    fill: null,
+  });
   checkTensor('rotate', img);
   if (typeof angle !== 'number') throw new TypeError('Argument angle should be int or float');
   if (isPilCpu(img)) return rotatePil(img, angle, o);

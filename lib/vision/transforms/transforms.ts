@@ -11,8 +11,18 @@ import type { Args } from '../../nn/functional';
 import type { WorkerSpec } from '../../utils/data/worker_spec';
 import * as F from './functional';
 import {
-  bindArgs, checkTensor, genHandle, getDimensions, isPilCpu, isPilLike, pyRound, randintItem, randLess, setupSize,
-  uniformItem, uniformTensor,
+  bindArgs,
+  checkTensor,
+  genHandle,
+  getDimensions,
+  isPilCpu,
+  isPilLike,
+  pyRound,
+  randintItem,
+  randLess,
+  setupSize,
+  uniformItem,
+  uniformTensor,
 } from './_image';
 import { N } from '../../native';
 import { nativePadOk, padCrop, parsePadding } from './_hwc';
@@ -93,7 +103,11 @@ export class ConvertImageDtype extends Transform {
 
 export class Normalize extends Transform {
   readonly inplace: boolean;
-  constructor(readonly mean: readonly number[], readonly std: readonly number[], opts: { inplace?: boolean } | boolean = {}) {
+  constructor(
+    readonly mean: readonly number[],
+    readonly std: readonly number[],
+    opts: { inplace?: boolean } | boolean = {},
+  ) {
     super();
     _record(this, Normalize, arguments);
     this.inplace = typeof opts === 'boolean' ? opts : (opts.inplace ?? false);
@@ -110,10 +124,17 @@ export class Resize extends Transform {
   readonly interpolation: InterpolationMode;
   readonly max_size: number | null;
   readonly antialias: boolean | null;
-  constructor(readonly size: number | readonly number[], ...args: Args<F.ResizeOptions, typeof RESIZE_KEYS>) {
+  constructor(
+    readonly size: number | readonly number[],
+    ...args: Args<F.ResizeOptions, typeof RESIZE_KEYS>
+  ) {
     super();
     _record(this, Resize, arguments);
-    const o = bindArgs<F.ResizeOptions>('Resize', RESIZE_KEYS, args, { interpolation: 'bilinear', max_size: null, antialias: null });
+    const o = bindArgs<F.ResizeOptions>('Resize', RESIZE_KEYS, args, {
+      interpolation: 'bilinear',
+      max_size: null,
+      antialias: null,
+    });
     if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) {
       throw new TypeError(`Size should be int or sequence. Got ${typeof size}`);
     }
@@ -192,10 +213,18 @@ export class RandomCrop extends Transform {
     super();
     _record(this, RandomCrop, arguments);
     const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, {
-      padding: null, pad_if_needed: false, fill: 0, padding_mode: 'constant',
+      padding: null,
+      pad_if_needed: false,
+      fill: 0,
+      padding_mode: 'constant',
     });
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
-    [this.padding, this.pad_if_needed, this.fill, this.padding_mode] = [o.padding, o.pad_if_needed, o.fill, o.padding_mode];
+    [this.padding, this.pad_if_needed, this.fill, this.padding_mode] = [
+      o.padding,
+      o.pad_if_needed,
+      o.fill,
+      o.padding_mode,
+    ];
   }
 
   /** (i, j, th, tw): i then j drawn with torch.randint, as torchvision. */
@@ -210,8 +239,10 @@ export class RandomCrop extends Transform {
     let x = img;
     if (this.padding !== null) x = F.pad(x, this.padding, this.fill, this.padding_mode);
     const [, height, width] = getDimensions(x);
-    if (this.pad_if_needed && width < this.size[1]) x = F.pad(x, [this.size[1] - width, 0], this.fill, this.padding_mode);
-    if (this.pad_if_needed && height < this.size[0]) x = F.pad(x, [0, this.size[0] - height], this.fill, this.padding_mode);
+    if (this.pad_if_needed && width < this.size[1])
+      x = F.pad(x, [this.size[1] - width, 0], this.fill, this.padding_mode);
+    if (this.pad_if_needed && height < this.size[0])
+      x = F.pad(x, [0, this.size[0] - height], this.fill, this.padding_mode);
     const [i, j, h, w] = RandomCrop.get_params(x, this.size);
     return F.crop(x, i, j, h, w);
   }
@@ -293,7 +324,10 @@ export class RandomResizedCrop extends Transform {
     super();
     _record(this, RandomResizedCrop, arguments);
     const o = bindArgs<RandomResizedCropOptions>('RandomResizedCrop', RRC_KEYS, args, {
-      scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: null,
+      scale: [0.08, 1.0],
+      ratio: [3.0 / 4.0, 4.0 / 3.0],
+      interpolation: 'bilinear',
+      antialias: null,
     });
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
     [this.scale, this.ratio, this.interpolation, this.antialias] = [o.scale, o.ratio, o.interpolation, o.antialias];
@@ -335,7 +369,10 @@ export class RandomRotation extends Transform {
     super();
     _record(this, RandomRotation, arguments);
     const o = bindArgs<RandomRotationOptions>('RandomRotation', ROTATION_KEYS, args, {
-      interpolation: 'nearest', expand: false, center: null, fill: 0,
+      interpolation: 'nearest',
+      expand: false,
+      center: null,
+      fill: 0,
     });
     if (typeof degrees === 'number') {
       if (degrees < 0) throw new Error('If degrees is a single number, it must be positive.');
@@ -370,7 +407,13 @@ export interface ColorJitterOptions {
 const JITTER_KEYS = ['brightness', 'contrast', 'saturation', 'hue'] as const;
 
 /** torchvision's ColorJitter._check_input: a number v means [center - v, center + v]. */
-function checkJitter(v: JitterArg, name: string, center: number, bound: [number, number], clipFirstOnZero: boolean): [number, number] | null {
+function checkJitter(
+  v: JitterArg,
+  name: string,
+  center: number,
+  bound: [number, number],
+  clipFirstOnZero: boolean,
+): [number, number] | null {
   let r: [number, number];
   if (typeof v === 'number') {
     if (v < 0) throw new Error(`If ${name} is a single number, it must be non negative.`);
@@ -396,7 +439,12 @@ export class ColorJitter extends Transform {
   constructor(...args: Args<ColorJitterOptions, typeof JITTER_KEYS>) {
     super();
     _record(this, ColorJitter, arguments);
-    const o = bindArgs<ColorJitterOptions>('ColorJitter', JITTER_KEYS, args, { brightness: 0, contrast: 0, saturation: 0, hue: 0 });
+    const o = bindArgs<ColorJitterOptions>('ColorJitter', JITTER_KEYS, args, {
+      brightness: 0,
+      contrast: 0,
+      saturation: 0,
+      hue: 0,
+    });
     this.brightness = checkJitter(o.brightness, 'brightness', 1, [0, Infinity], true);
     this.contrast = checkJitter(o.contrast, 'contrast', 1, [0, Infinity], true);
     this.saturation = checkJitter(o.saturation, 'saturation', 1, [0, Infinity], true);
@@ -413,8 +461,12 @@ export class ColorJitter extends Transform {
     // One native call: randperm(4), then a uniform draw per given range (NaN bounds: none), in order.
     const range = (r: readonly number[] | null): [number, number] => (r === null ? [NaN, NaN] : [r[0], r[1]]);
     const [perm, b, c, s, h] = N.vision_jitter_params(
-      ...range(brightness), ...range(contrast), ...range(saturation), ...range(hue),
-      torch.get_default_dtype().code, genHandle(),
+      ...range(brightness),
+      ...range(contrast),
+      ...range(saturation),
+      ...range(hue),
+      torch.get_default_dtype().code,
+      genHandle(),
     ) as [number[], number, number, number, number];
     const factor = (v: number): number | null => (Number.isNaN(v) ? null : v);
     return [perm.map(Number), factor(b), factor(c), factor(s), factor(h)];
@@ -457,11 +509,17 @@ export class RandomErasing extends Transform {
   readonly ratio: readonly [number, number];
   readonly value: number | readonly number[] | 'random';
   readonly inplace: boolean;
-  constructor(readonly p = 0.5, ...args: Args<RandomErasingOptions, typeof ERASING_KEYS>) {
+  constructor(
+    readonly p = 0.5,
+    ...args: Args<RandomErasingOptions, typeof ERASING_KEYS>
+  ) {
     super();
     _record(this, RandomErasing, arguments);
     const o = bindArgs<RandomErasingOptions>('RandomErasing', ERASING_KEYS, args, {
-      scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false,
+      scale: [0.02, 0.33],
+      ratio: [0.3, 3.3],
+      value: 0,
+      inplace: false,
     });
     if (typeof o.value === 'string' && o.value !== 'random') throw new Error("If value is str, it should be 'random'");
     if (o.scale[0] < 0 || o.scale[1] > 1) throw new Error('Scale should be between 0 and 1');
@@ -479,16 +537,20 @@ export class RandomErasing extends Transform {
     const n = img.dim();
     const [imgC, imgH, imgW] = [img.size(n - 3), img.size(n - 2), img.size(n - 1)];
     const area = imgH * imgW;
-    const logRatio = torch.tensor([...ratio], { dtype: torch.float32 }).log().toTypedArray() as Float32Array;
+    const logRatio = torch
+      .tensor([...ratio], { dtype: torch.float32 })
+      .log()
+      .toTypedArray() as Float32Array;
     for (let k = 0; k < 10; k++) {
       const eraseArea = area * uniformItem(scale[0], scale[1]);
       const aspect = Number(uniformTensor(logRatio[0], logRatio[1]).exp().item());
       const h = pyRound(Math.sqrt(eraseArea * aspect));
       const w = pyRound(Math.sqrt(eraseArea / aspect));
       if (!(h < imgH && w < imgW)) continue;
-      const v = value === null
-        ? normal_(torch.empty([imgC, h, w], { dtype: torch.float32 }), 0, 1, thread_generator())
-        : torch.tensor([...value]).view(-1, 1, 1);
+      const v =
+        value === null
+          ? normal_(torch.empty([imgC, h, w], { dtype: torch.float32 }), 0, 1, thread_generator())
+          : torch.tensor([...value]).view(-1, 1, 1);
       const i = randintItem(0, imgH - h + 1);
       const j = randintItem(0, imgW - w + 1);
       return [i, j, h, w, v];
@@ -510,7 +572,6 @@ export class RandomErasing extends Transform {
     return F.erase(img, x, y, h, w, v, this.inplace);
   }
 }
-
 
 /** Built-in transforms without constructor arguments (nothing to record). */
 const NO_ARGS = new Set<abstract new (...a: never[]) => unknown>([ToTensor, PILToTensor]);

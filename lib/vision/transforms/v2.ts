@@ -41,7 +41,11 @@ export class RandomCrop extends Transform {
   constructor(size: number | readonly number[], ...args: Args<RandomCropOptions, typeof RANDOM_CROP_KEYS>) {
     super();
     _record(this, RandomCrop, arguments, 'torchts:vision/transforms/v2');
-    const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, { padding: null, fill: 0, padding_mode: 'constant' });
+    const o = bindArgs<RandomCropOptions>('RandomCrop', RANDOM_CROP_KEYS, args, {
+      padding: null,
+      fill: 0,
+      padding_mode: 'constant',
+    });
     this.size = setupSize(size, 'Please provide only two dimensions (h, w) for size.');
     [this.padding, this.fill, this.padding_mode] = [o.padding, o.fill, o.padding_mode];
   }
@@ -50,7 +54,8 @@ export class RandomCrop extends Transform {
       const x = this.padding === null ? x0 : F.pad(x0, this.padding, this.fill, this.padding_mode);
       const [n, c, h, w] = x.shape;
       const [th, tw] = this.size;
-      if (h < th || w < tw) throw new Error(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+      if (h < th || w < tw)
+        throw new Error(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
       const dev = { device: x.device };
       const i = torch.randint(0, h - th + 1, [n], dev);
       const j = torch.randint(0, w - tw + 1, [n], dev);
@@ -69,7 +74,10 @@ export class RandomHorizontalFlip extends Transform {
   }
   override forward(img: Tensor): Tensor {
     return batched(img, (x) => {
-      const mask = torch.rand([x.size(0)], { device: x.device }).lt(this.p).view(-1, 1, 1, 1);
+      const mask = torch
+        .rand([x.size(0)], { device: x.device })
+        .lt(this.p)
+        .view(-1, 1, 1, 1);
       return x.flip(-1).where(mask, x);
     });
   }
@@ -78,7 +86,11 @@ export class RandomHorizontalFlip extends Transform {
 /** Normalize(mean, std, inplace=False) on [..., C, H, W]: already batched. */
 export class Normalize extends Transform {
   readonly inplace: boolean;
-  constructor(readonly mean: readonly number[], readonly std: readonly number[], opts: { inplace?: boolean } = {}) {
+  constructor(
+    readonly mean: readonly number[],
+    readonly std: readonly number[],
+    opts: { inplace?: boolean } = {},
+  ) {
     super();
     _record(this, Normalize, arguments, 'torchts:vision/transforms/v2');
     this.inplace = opts.inplace ?? false;
