@@ -23,7 +23,10 @@ const REPEATS = Number(process.env.REPEATS ?? 3);
 const SEED = 0;
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
 const FILES = [
-  'train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte',
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
 ];
 
 interface Result {
@@ -165,7 +168,10 @@ async function main(): Promise<void> {
     }
     const f = (x?: number) => (x === undefined ? 'n/a' : x.toFixed(2));
     const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(3) : 'n/a');
-    for (const [label, e, d] of [['wall', 'epoch_s', 'data_s'], ['CPU', 'epoch_cpu_s', 'data_cpu_s']] as const) {
+    for (const [label, e, d] of [
+      ['wall', 'epoch_s', 'data_s'],
+      ['CPU', 'epoch_cpu_s', 'data_cpu_s'],
+    ] as const) {
       console.log(
         `| ${threads} | ${label} | ${f(p?.[e])} | ${f(t[e])} | ${ratio(t[e], p?.[e])} | ${f(ts[e])} ` +
           `| ${ratio(ts[e], p?.[e])} | ${f(p?.[d])} | ${f(t[d])} | ${ratio(t[d], p?.[d])} |`,

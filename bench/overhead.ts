@@ -83,7 +83,9 @@ function main(): void {
     console.error('no Python with torch found: printing torchts numbers only');
   }
 
-  console.log(`torchts ${torch.__version__} on libtorch ${torch.__libtorch_version__}, node ${process.version}, ${threads} threads`);
+  console.log(
+    `torchts ${torch.__version__} on libtorch ${torch.__libtorch_version__}, node ${process.version}, ${threads} threads`,
+  );
   console.log('| op | PyTorch (ns) | torchts, GC-managed (ns) | ratio | torchts, released (ns) | ratio |');
   console.log('|---|---:|---:|---:|---:|---:|');
   const ratio = (t: number, p: number | undefined) => (p ? (t / p).toFixed(2) : 'n/a');
@@ -91,7 +93,9 @@ function main(): void {
     const p = theirs[name];
     const t = ours[name];
     const r = released[name];
-    console.log(`| ${name} | ${p ? p.toFixed(0) : 'n/a'} | ${t.toFixed(0)} | ${ratio(t, p)} | ${r.toFixed(0)} | ${ratio(r, p)} |`);
+    console.log(
+      `| ${name} | ${p ? p.toFixed(0) : 'n/a'} | ${t.toFixed(0)} | ${ratio(t, p)} | ${r.toFixed(0)} | ${ratio(r, p)} |`,
+    );
   }
 }
 

@@ -68,7 +68,9 @@ function main(): void {
     const p = theirs[String(b)];
     const [t, s] = ours[i];
     const ratio = (x: number) => (p ? (x / p).toFixed(3) : 'n/a');
-    console.log(`| ${b} | ${p ? p.toFixed(2) : 'n/a'} | ${t.toFixed(2)} | ${ratio(t)} | ${s.toFixed(2)} | ${ratio(s)} |`);
+    console.log(
+      `| ${b} | ${p ? p.toFixed(2) : 'n/a'} | ${t.toFixed(2)} | ${ratio(t)} | ${s.toFixed(2)} | ${ratio(s)} |`,
+    );
   });
 }
 

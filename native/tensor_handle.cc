@@ -12,37 +12,40 @@ namespace {
 // Distinguishes our handles from any other external or object (checked before every unwrap).
 constexpr napi_type_tag kTensorTag = {0x7a1c6c2b5e0f4d11ULL, 0x9b3e2f6a8c4d7e05ULL};
 
-// Bookkeeping a handle costs besides the tensor's bytes (TensorImpl, storage, holder, napi
-// reference, malloc headers): measured as the resident memory of 300,000 live `torch.empty(0)`
-// handles, ~700 bytes each, ~65 of them on the JS heap.
-constexpr int64_t kHandleOverhead = 640;
+// Bookkeeping a handle costs besides the tensor's bytes (TensorImpl, storage, holder).
+constexpr int64_t kHandleOverhead = 512;
 
-// The tensor's own bytes, capped at its storage size (expand() can report a huge numel).
+// The tensor's own bytes, capped at its storage size (expand() can report a huge numel) and at
+// what TensorHolder::accounted_bytes holds (8 TB).
 int64_t DataBytes(const Tensor& t) {
   int64_t bytes = t.numel() * static_cast<int64_t>(t.element_size());
   if (t.has_storage()) bytes = std::min<int64_t>(bytes, static_cast<int64_t>(t.storage().nbytes()));
-  return bytes;
+  return std::min<int64_t>(bytes, (int64_t{1} << 43) - kHandleOverhead);
 }
 
 // Reporting policy. V8 starts a full (mark-compact) collection whenever the external memory it has
-// been told about has grown by 64 MB since the last one. Scavenges (young-generation GCs) free
-// young dead handles too, but only JS allocation triggers them. Reporting every tensor's bytes at
-// birth made a training loop's short-lived activations (~6 MB per LeNet-5 step, little JS
-// allocation) start a mark-compact every ~9 steps, ~290 per epoch: most of the gap to Python
+// been told about has grown by 64 MB since the last one, while scavenges (young-generation GCs,
+// which free young dead handles too) come only with JS allocation. Reporting every tensor's bytes
+// at birth made a training loop's activations (megabytes per step, little JS allocation) start a
+// mark-compact every ~6 LeNet-5 steps, 150-180 per epoch: most of the gap to Python
 // (docs/benchmarks.md, bench/lenet_epoch).
 //
-// So a handle's fixed overhead is reported at once, but its data bytes only once it outlives a
-// collection or once the data of handles made since the last collection ("young": their epoch is
-// still EnvData::epoch) exceeds kYoungAllowance. Most temporaries die in the next GC, scavenge or
-// not, and are never reported. The first handle made after a collection (noticed by a finalizer
-// having run) promotes the survivors. Garbage data thus waits for a GC at most kYoungAllowance
-// longer than before; floods of small tensors keep their cadence (overhead, not data, drives it).
+// So the data of large tensors (kDeferMinBytes and up) is "deferred": reported only once its
+// handle outlives a collection, or once the deferred data of handles made since the last
+// collection ("young": their epoch is still EnvData::epoch) exceeds kYoungAllowance. Most
+// activations die in the next GC, scavenge or not, and are never reported; the first handle made
+// after a collection (noticed by a finalizer having run) promotes the survivors. Garbage waits for
+// a GC at most kYoungAllowance longer. Small tensors and every handle's overhead are reported at
+// once as before: floods of small results keep the GC cadence that bench/overhead measures best
+// (fewer collections there mean colder memory, 3-5% slower).
+constexpr int64_t kDeferMinBytes = 64 * 1024;
 constexpr int64_t kYoungAllowance = 64 << 20;
+constexpr uint64_t kEpochMask = (1 << 19) - 1;  // TensorHolder::epoch's width
 // Reports are batched in steps of kAccountingQuantum rather than made per tensor: each positive
 // report over V8's limit runs GC heuristics (an incremental-marking step), costly per op.
 constexpr int64_t kAccountingQuantum = 256 * 1024;
 
-// Brings V8's figure to: every handle's overhead + old data + young data over the allowance.
+// Brings V8's figure to: every handle's overhead + other data + young data over the allowance.
 // A positive report may start a garbage collection, so it is only made where the caller allows
 // (WrapTensor, never inside GC); finalizers only ever report a decrease, which V8 records without
 // running any heuristics.
@@ -57,12 +60,16 @@ void Sync(node_api_basic_env env, EnvData* d, bool may_grow) {
   }
 }
 
+// A handle that outlived exactly a multiple of 2^19 collections passes for young here; that only
+// moves its bytes between the two counts until the next promotion adds young to old again.
 void ReleaseAccounting(node_api_basic_env env, TensorHolder* h) {
   if (h->accounted_bytes == 0) return;
   EnvData* d = h->env_data;
+  const int64_t bytes = static_cast<int64_t>(h->accounted_bytes);
   d->live_tensors--;
-  d->live_bytes -= h->accounted_bytes;
-  (h->epoch == d->epoch ? d->young_bytes : d->old_bytes) -= h->accounted_bytes - kHandleOverhead;
+  d->live_bytes -= bytes;
+  const bool young = h->deferred && h->epoch == (d->epoch & kEpochMask);
+  (young ? d->young_bytes : d->old_bytes) -= bytes - kHandleOverhead;
   Sync(env, d, false);
   h->accounted_bytes = 0;
 }
@@ -93,7 +100,9 @@ napi_value WrapTensor(napi_env env, Tensor t) {
     d->epoch++;
     d->collected = false;
   }
-  auto* h = new TensorHolder{std::move(t), data + kHandleOverhead, d, d->epoch};
+  const bool deferred = data >= kDeferMinBytes;
+  const auto accounted = static_cast<uint64_t>(data + kHandleOverhead);
+  auto* h = new TensorHolder{std::move(t), accounted, deferred, d->epoch & kEpochMask, d};
   if (napi_create_external(env, h, FinalizeHolder, nullptr, &result) != napi_ok) {
     delete h;
     throw std::runtime_error("torchts: could not create a tensor handle");
@@ -102,7 +111,7 @@ napi_value WrapTensor(napi_env env, Tensor t) {
   d->holders++;
   d->live_tensors++;
   d->live_bytes += data + kHandleOverhead;
-  d->young_bytes += data;
+  (deferred ? d->young_bytes : d->old_bytes) += data;
   Sync(env, d, true);
   return result;
 }

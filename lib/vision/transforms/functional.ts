@@ -19,7 +19,16 @@ import { Tensor, dtype } from '../../index';
 import * as nnF from '../../nn/functional';
 import type { Args } from '../../nn/functional';
 import {
-  bindArgs, castSqueeze, checkTensor, floorDiv, getDimensions, isPilCpu, isPilLike, onChw, PIL_RESAMPLE, pyRound,
+  bindArgs,
+  castSqueeze,
+  checkTensor,
+  floorDiv,
+  getDimensions,
+  isPilCpu,
+  isPilLike,
+  onChw,
+  PIL_RESAMPLE,
+  pyRound,
 } from './_image';
 import { N } from '../../native';
 import { flipHwc, nativePadOk, padCrop, parsePadding, pilResizedCrop } from './_hwc';
@@ -66,7 +75,8 @@ export function to_tensor(pic: Tensor): Tensor {
 /** pil_to_tensor(pic): HWC (or 2-D) uint8 → CHW uint8, values unchanged. */
 export function pil_to_tensor(pic: Tensor): Tensor {
   checkTensor('pil_to_tensor', pic);
-  if (pic.dim() !== 2 && pic.dim() !== 3) throw new TypeError(`pic should be 2/3 dimensional. Got ${pic.dim()} dimensions.`);
+  if (pic.dim() !== 2 && pic.dim() !== 3)
+    throw new TypeError(`pic should be 2/3 dimensional. Got ${pic.dim()} dimensions.`);
   return (pic.dim() === 2 ? pic.unsqueeze(2) : pic).permute(2, 0, 1).contiguous();
 }
 
@@ -85,8 +95,10 @@ export function convert_image_dtype(image: Tensor, dt: dtype = torch.float32): T
   if (image.dtype === dt) return image;
   if (image.is_floating_point()) {
     if (dt.is_floating_point) return image.to(dt);
-    if ((image.dtype === torch.float32 && (dt === torch.int32 || dt === torch.int64)) ||
-      (image.dtype === torch.float64 && dt === torch.int64)) {
+    if (
+      (image.dtype === torch.float32 && (dt === torch.int32 || dt === torch.int64)) ||
+      (image.dtype === torch.float64 && dt === torch.int64)
+    ) {
       throw new Error(`The cast from torch.${image.dtype.name} to torch.${dt.name} cannot be performed safely.`);
     }
     // eps keeps 1.0 below max + 1 so the truncating cast spreads [0, 1] evenly over the ints.
@@ -138,7 +150,9 @@ export function normalize(t: Tensor, mean: readonly number[], std: readonly numb
   const dt = t.dtype;
   if (!dt.is_floating_point) throw new TypeError(`Input tensor should be a float tensor. Got torch.${dt.name}.`);
   if (t.dim() < 3) {
-    throw new Error(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${t.shape.join(', ')}]`);
+    throw new Error(
+      `Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${t.shape.join(', ')}]`,
+    );
   }
   const out = inplace ? t : t.clone();
   const { mean: m, std: s } = statsFor(dt, t.device, mean, std);
@@ -176,8 +190,16 @@ const RESIZE_KEYS = ['interpolation', 'max_size', 'antialias'] as const;
  * F.interpolate as torchvision (antialias None means False). PIL-like images: Pillow's resampling
  * (see resizePil), antialias ignored as torchvision ignores it for PIL images.
  */
-export function resize(img: Tensor, size: number | readonly number[], ...args: Args<ResizeOptions, typeof RESIZE_KEYS>): Tensor {
-  const o = bindArgs<ResizeOptions>('resize', RESIZE_KEYS, args, { interpolation: 'bilinear', max_size: null, antialias: null });
+export function resize(
+  img: Tensor,
+  size: number | readonly number[],
+  ...args: Args<ResizeOptions, typeof RESIZE_KEYS>
+): Tensor {
+  const o = bindArgs<ResizeOptions>('resize', RESIZE_KEYS, args, {
+    interpolation: 'bilinear',
+    max_size: null,
+    antialias: null,
+  });
   checkTensor('resize', img);
   const sizes = typeof size === 'number' ? [size] : [...size];
   if (sizes.length !== 1 && sizes.length !== 2) {
@@ -235,7 +257,9 @@ function resizePil(img: Tensor, out: readonly number[], mode: InterpolationMode)
   return onChw(img, (chw) => {
     const [h, w] = [chw.size(-2), chw.size(-1)];
     if (mode === 'nearest') {
-      return chw.index_select(-2, pillowNearestIndex(h, out[0], chw.device)).index_select(-1, pillowNearestIndex(w, out[1], chw.device));
+      return chw
+        .index_select(-2, pillowNearestIndex(h, out[0], chw.device))
+        .index_select(-1, pillowNearestIndex(w, out[1], chw.device));
     }
     if (mode === 'bilinear') return resizeTensor(chw, out, mode, true);
     const x = w === out[1] ? chw : resizeTensor(chw, [h, out[1]], mode, true);
@@ -295,7 +319,12 @@ function padPil(img: Tensor, padding: number | readonly number[], fill: number, 
 }
 
 /** pad(img, padding, fill=0, padding_mode='constant'): padding is int, [lr, tb] or [l, t, r, b]. */
-export function pad(img: Tensor, padding: number | readonly number[], fill: number | null = 0, padding_mode: PaddingMode = 'constant'): Tensor {
+export function pad(
+  img: Tensor,
+  padding: number | readonly number[],
+  fill: number | null = 0,
+  padding_mode: PaddingMode = 'constant',
+): Tensor {
   checkTensor('pad', img);
   const fast = isPilCpu(img) ? padPil(img, padding, fill ?? 0, padding_mode) : null;
   return fast ?? onChw(img, (chw) => padChw(chw, padding, fill ?? 0, padding_mode));
@@ -318,7 +347,9 @@ export function crop(img: Tensor, top: number, left: number, height: number, wid
     if (left < 0 || top < 0 || right > w || bottom > h) {
       const t0 = Math.max(top, 0);
       const l0 = Math.max(left, 0);
-      const inner = x.narrow(-2, t0, Math.max(Math.min(bottom, h) - t0, 0)).narrow(-1, l0, Math.max(Math.min(right, w) - l0, 0));
+      const inner = x
+        .narrow(-2, t0, Math.max(Math.min(bottom, h) - t0, 0))
+        .narrow(-1, l0, Math.max(Math.min(right, w) - l0, 0));
       const ltrb = [
         Math.max(-left + Math.min(0, right), 0),
         Math.max(-top + Math.min(0, bottom), 0),
@@ -334,8 +365,12 @@ export function crop(img: Tensor, top: number, left: number, height: number, wid
 /** center_crop(img, output_size): pads with 0 when the crop is larger than the image. */
 export function center_crop(img: Tensor, output_size: number | readonly number[]): Tensor {
   checkTensor('center_crop', img);
-  const [ch, cw] = typeof output_size === 'number' ? [output_size, output_size] : output_size.length === 1
-    ? [output_size[0], output_size[0]] : [output_size[0], output_size[1]];
+  const [ch, cw] =
+    typeof output_size === 'number'
+      ? [output_size, output_size]
+      : output_size.length === 1
+        ? [output_size[0], output_size[0]]
+        : [output_size[0], output_size[1]];
   let [, h, w] = getDimensions(img);
   let x = img;
   if (cw > w || ch > h) {
@@ -411,9 +446,11 @@ const SATURATION = 2;
 /** rgb_to_grayscale(img, num_output_channels=1): 0.2989 R + 0.587 G + 0.114 B (PIL-like: Pillow's L). */
 export function rgb_to_grayscale(img: Tensor, num_output_channels = 1): Tensor {
   checkTensor('rgb_to_grayscale', img);
-  if (num_output_channels !== 1 && num_output_channels !== 3) throw new Error('num_output_channels should be either 1 or 3');
+  if (num_output_channels !== 1 && num_output_channels !== 3)
+    throw new Error('num_output_channels should be either 1 or 3');
   if (isPilLike(img)) return pilToGrayscale(img, num_output_channels);
-  if (img.dim() < 3) throw new TypeError(`Input image tensor should have at least 3 dimensions, but found ${img.dim()}`);
+  if (img.dim() < 3)
+    throw new TypeError(`Input image tensor should have at least 3 dimensions, but found ${img.dim()}`);
   checkChannels(img, [1, 3]);
   return new Tensor(N.vision_grayscale(img._h, num_output_channels));
 }
@@ -450,7 +487,15 @@ export { adjust_hue } from './_hue';
 // ------------------------------------------------------------------ erasing
 
 /** erase(img, i, j, h, w, v, inplace=False): img[..., i:i+h, j:j+w] = v, v broadcast (tensor images). */
-export function erase(img: Tensor, i: number, j: number, h: number, w: number, v: Tensor | number, inplace = false): Tensor {
+export function erase(
+  img: Tensor,
+  i: number,
+  j: number,
+  h: number,
+  w: number,
+  v: Tensor | number,
+  inplace = false,
+): Tensor {
   checkTensor('erase', img);
   const out = inplace ? img : img.clone();
   const region = out.narrow(-2, i, h).narrow(-1, j, w);
