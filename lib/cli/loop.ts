@@ -40,6 +40,30 @@ function release(batch: Tensor[]): void {
   for (const t of batch) t.dispose();
 }
 
+/** Running loss (summed over images), accuracy and throughput of a pass, shown on its bar. */
+class RunningStats {
+  lossSum = 0;
+  correct = 0;
+  seen = 0;
+  private batches = 0;
+  private readonly t0 = performance.now();
+
+  constructor(private readonly bar: ReturnType<typeof epochBar>) {}
+
+  add(lossSum: number, correct: number, images: number): void {
+    this.lossSum += lossSum;
+    this.correct += correct;
+    this.seen += images;
+    this.batches += 1;
+    const images_per_s = this.seen / this.elapsed();
+    this.bar.update(this.batches, { loss: this.lossSum / this.seen, acc: this.correct / this.seen, images_per_s });
+  }
+
+  elapsed(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+}
+
 export async function trainEpoch(
   ctx: StepContext,
   loader: DataLoader<Sample>,
@@ -49,11 +73,7 @@ export async function trainEpoch(
   const { model, optimizer, scaler, device } = ctx;
   model.train();
   const bar = epochBar(label, loader.length, progress);
-  let lossSum = 0;
-  let correct = 0;
-  let seen = 0;
-  let batches = 0;
-  const t0 = performance.now();
+  const stats = new RunningStats(bar);
   try {
     for await (const [x, y] of loader) {
       const n = x.size(0);
@@ -70,17 +90,13 @@ export async function trainEpoch(
         return [l.item() as number, outputs.argmax(1).eq(targets).sum().item() as number];
       });
       release([x, y]);
-      lossSum += loss * n;
-      correct += right;
-      seen += n;
-      batches += 1;
-      const elapsed = (performance.now() - t0) / 1000;
-      bar.update(batches, { loss: lossSum / seen, acc: correct / seen, images_per_s: seen / elapsed });
+      stats.add(loss * n, right, n);
     }
   } finally {
     bar.stop();
   }
-  return { loss: lossSum / seen, acc: correct / seen, images: seen, time_s: (performance.now() - t0) / 1000 };
+  const { lossSum, correct, seen } = stats;
+  return { loss: lossSum / seen, acc: correct / seen, images: seen, time_s: stats.elapsed() };
 }
 
 export async function evaluatePass(
@@ -90,11 +106,7 @@ export async function evaluatePass(
 ): Promise<EvalResult> {
   ctx.model.eval();
   const bar = epochBar('  test', loader.length, progress);
-  let lossSum = 0;
-  let correct = 0;
-  let seen = 0;
-  let batches = 0;
-  const t0 = performance.now();
+  const stats = new RunningStats(bar);
   try {
     for await (const [x, y] of loader) {
       const [loss, right] = torch.scope(() =>
@@ -105,16 +117,13 @@ export async function evaluatePass(
           return [l.item() as number, outputs.argmax(1).eq(targets).sum().item() as number];
         }),
       );
-      seen += x.size(0);
+      const n = x.size(0);
       release([x, y]);
-      lossSum += loss;
-      correct += right;
-      batches += 1;
-      const elapsed = (performance.now() - t0) / 1000;
-      bar.update(batches, { loss: lossSum / seen, acc: correct / seen, images_per_s: seen / elapsed });
+      stats.add(loss, right, n);
     }
   } finally {
     bar.stop();
   }
-  return { loss: lossSum / seen, acc: correct / seen, correct, total: seen, time_s: (performance.now() - t0) / 1000 };
+  const { lossSum, correct, seen } = stats;
+  return { loss: lossSum / seen, acc: correct / seen, correct, total: seen, time_s: stats.elapsed() };
 }
