@@ -1,6 +1,8 @@
 """Python side of bench/dataloader: images/s through torch.utils.data.DataLoader on the same
-augmentation pipeline over torchvision's FakeData. Prints {num_workers: images per second};
+augmentation pipeline over torchvision's FakeData, or over the real Fashion-MNIST test set
+(argv[6] == 'fashion-mnist', raw files in argv[7]). Prints {num_workers: images per second};
 '2p' means num_workers=2 with persistent_workers (one untimed warm-up epoch)."""
+import gzip
 import json
 import sys
 import time
@@ -8,12 +10,16 @@ import time
 import torch
 import torchvision.transforms as T
 from torch.utils.data import DataLoader
-from torchvision.datasets import FakeData
+import os
+import tempfile
+
+from torchvision.datasets import FakeData, FashionMNIST
 
 torch.set_num_threads(int(sys.argv[1]))
 size, batch = int(sys.argv[2]), int(sys.argv[3])
 workers = sys.argv[4].split(',')
 repeats = int(sys.argv[5])
+dataset = sys.argv[6] if len(sys.argv) > 6 else 'fake'
 
 pipeline = T.Compose([
     T.RandomCrop(32, padding=4),
@@ -25,8 +31,33 @@ pipeline = T.Compose([
 ])
 
 
+fashion_pipeline = T.Compose([
+    T.RandomCrop(28, padding=2),
+    T.RandomHorizontalFlip(),
+    T.ColorJitter(0.4, 0.4),
+    T.ToTensor(),
+    T.Normalize((0.286,), (0.353,)),
+])
+
+
+def fashion_root():
+    """torchvision reads root/FashionMNIST/raw/<name> unpacked: gunzip Debian's files there."""
+    root = tempfile.mkdtemp()
+    raw = os.path.join(root, 'FashionMNIST', 'raw')
+    os.makedirs(raw)
+    for f in os.listdir(sys.argv[7]):
+        src = os.path.join(sys.argv[7], f)
+        with (gzip.open(src) if f.endswith('.gz') else open(src, 'rb')) as i:
+            with open(os.path.join(raw, f[:-3] if f.endswith('.gz') else f), 'wb') as o:
+                o.write(i.read())
+    return root
+
+
 def make_loader(w):
-    ds = FakeData(size=size, image_size=(3, 32, 32), num_classes=10, transform=pipeline)
+    if dataset == 'fashion-mnist':
+        ds = FashionMNIST(fashion_root(), train=False, transform=fashion_pipeline)
+    else:
+        ds = FakeData(size=size, image_size=(3, 32, 32), num_classes=10, transform=pipeline)
     return DataLoader(ds, batch_size=batch, shuffle=True, num_workers=int(w.rstrip('p')),
                       persistent_workers=w.endswith('p'))
 

@@ -21,6 +21,8 @@ const SIZE = Number(process.env.SIZE ?? 5120);
 const BATCH = Number(process.env.BATCH ?? 128);
 const WORKERS = (process.env.WORKERS ?? '0,2,2p').split(',');
 const REPEATS = Number(process.env.REPEATS ?? 3);
+const DATASET = process.env.DATASET ?? 'fake';
+const FASHION = '/usr/share/datasets/fashion-mnist';
 
 function findPython(): string | null {
   for (const py of [process.env.TORCHTS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
@@ -40,6 +42,24 @@ function pipeline(): T.Compose {
   ]);
 }
 
+function fashionPipeline(): T.Compose {
+  return new T.Compose([
+    new T.RandomCrop(28, { padding: 2 }),
+    new T.RandomHorizontalFlip(),
+    new T.ColorJitter(0.4, 0.4),
+    new T.ToTensor(),
+    new T.Normalize([0.286], [0.353]),
+  ]);
+}
+
+function makeDataset(): torch.utils.data.Dataset<[unknown, unknown]> {
+  if (DATASET === 'fashion-mnist') {
+    // FashionMNIST finds Debian's files when root has none.
+    return new datasets.FashionMNIST(FASHION, { train: false, transform: fashionPipeline() });
+  }
+  return new datasets.FakeData({ size: SIZE, image_size: [3, 32, 32], num_classes: 10, transform: pipeline() });
+}
+
 interface EpochStats {
   /** Images per second (wall clock). */
   rate: number;
@@ -53,7 +73,9 @@ interface EpochStats {
 function makeRunner(spec: string): { epoch: () => Promise<EpochStats>; shutdown: () => Promise<void> } {
   const num_workers = parseInt(spec, 10);
   const persistent_workers = spec.endsWith('p');
-  const ds = new datasets.FakeData({ size: SIZE, image_size: [3, 32, 32], num_classes: 10, transform: pipeline() });
+  const threads = spec.endsWith('t');
+  const ds = makeDataset();
+  if (threads) process.env.TORCHTS_NATIVE_WORKERS = '0';
   const loader = new torch.utils.data.DataLoader(ds, {
     batch_size: BATCH,
     shuffle: true,
@@ -64,7 +86,9 @@ function makeRunner(spec: string): { epoch: () => Promise<EpochStats>; shutdown:
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     let n = 0;
+    if (threads) process.env.TORCHTS_NATIVE_WORKERS = '0'; // read when each epoch starts
     for await (const [x] of loader) n += (x as torch.Tensor).shape[0];
+    delete process.env.TORCHTS_NATIVE_WORKERS;
     const wall = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     const cpu = (c.user + c.system) / 1e6;
@@ -98,22 +122,24 @@ async function main(): Promise<void> {
   let theirs: Record<string, number> = {};
   if (py) {
     const script = path.resolve(__dirname, '..', '..', 'bench', 'dataloader.py');
-    const args = [script, String(threads), String(SIZE), String(BATCH), WORKERS.join(','), String(REPEATS)];
+    const pyWorkers = WORKERS.map((w) => w.replace('t', '')).join(',');
+    const args = [script, String(threads), String(SIZE), String(BATCH), pyWorkers, String(REPEATS), DATASET, FASHION];
     const r = spawnSync(py, args, { encoding: 'utf8' });
     if (r.status === 0) theirs = JSON.parse(r.stdout);
     else console.error(`python benchmark failed: ${r.stderr}`);
   }
-  console.log(
-    `DataLoader, FakeData 3x32x32 + 6-transform augmentation, batch ${BATCH}, ${SIZE} images/epoch, ` +
-      `${threads} intra-op thread(s), best of ${REPEATS} epochs`,
-  );
+  const what =
+    DATASET === 'fashion-mnist'
+      ? 'Fashion-MNIST test set (10,000 images) + 5-transform augmentation'
+      : `FakeData 3x32x32 + 6-transform augmentation, ${SIZE} images/epoch`;
+  console.log(`DataLoader, ${what}, batch ${BATCH}, ` + `${threads} intra-op thread(s), best of ${REPEATS} epochs`);
   console.log(
     '| num_workers (p: persistent) | PyTorch (img/s) | torchts (img/s) | torchts/PyTorch | torchts vs 0 workers ' +
       '| torchts CPU µs/img | cores used |',
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   WORKERS.forEach((w, i) => {
-    const p = theirs[String(w)];
+    const p = theirs[w.replace('t', '')];
     const t = ours[i];
     const vs0 = WORKERS[0] === '0' ? `${(t.rate / ours[0].rate).toFixed(2)}x` : 'n/a';
     const ratio = p ? (t.rate / p).toFixed(2) : 'n/a';

@@ -51,13 +51,13 @@ async function main(): Promise<void> {
   ]);
 
   const CIFAR10 = cifar(10, args.verify); // torchvision.datasets.CIFAR10 (unless --no-verify)
-  const trainset = await CIFAR10.create(args.data, { train: true, download: true, transform: transform_train });
+  const trainset = new CIFAR10({ root: args.data, train: true, download: true, transform: transform_train });
   const trainloader = new torch.utils.data.DataLoader(trainset, {
     batch_size: args.batch_size,
     shuffle: true,
     num_workers: args.workers,
   });
-  const testset = await CIFAR10.create(args.data, { train: false, download: true, transform: transform_test });
+  const testset = new CIFAR10({ root: args.data, train: false, download: true, transform: transform_test });
   const testloader = new torch.utils.data.DataLoader(testset, {
     batch_size: 100,
     shuffle: false,

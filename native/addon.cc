@@ -39,5 +39,6 @@ NAPI_MODULE_INIT() {
   tts::RegisterInitOps(r);
   tts::RegisterDataOps(r);
   tts::RegisterVisionOps(r);
+  tts::RegisterPipelineOps(r);
   return exports;
 }

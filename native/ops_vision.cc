@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "registry.h"
+#include "vision_ops.h"
 #include "vision_pil.h"
 #include "vision_tensor.h"
 
@@ -92,6 +93,8 @@ inline void CopyPixel(uint8_t* dst, const uint8_t* src, int64_t size) {
   }
 }
 
+}  // namespace
+
 // crop(pad(img, [l, t, r, b], fill, mode), top, left, height, width) on an H×W or H×W×C image of
 // any dtype, in one pass and without building the padded image: each output pixel is copied
 // from the source pixel the padding mode maps it to. The box is in padded coordinates.
@@ -154,6 +157,8 @@ Tensor PadCrop(const Tensor& img, at::IntArrayRef ltrb, int64_t mode, const Scal
   return out;
 }
 
+namespace {
+
 // One row reversed pixel by pixel; PX (bytes per pixel) fixed so the copies are plain stores.
 template <int PX>
 void FlipRow(uint8_t* dst, const uint8_t* row, int64_t w) {
@@ -162,6 +167,8 @@ void FlipRow(uint8_t* dst, const uint8_t* row, int64_t w) {
     for (int b = 0; b < PX; b++) dst[b] = s[b];
   }
 }
+
+}  // namespace
 
 // img.flip(dim) for dim 0 (rows) or 1 (columns) of an H×W or H×W×C image: a contiguous copy.
 Tensor FlipHwc(const Tensor& img, int64_t dim) {
@@ -203,6 +210,16 @@ double UniformItem(double a, double b, ScalarType dt, const Opt<at::Generator>& 
   if (std::isnan(a)) return NAN;
   return at::empty({1}, at::TensorOptions().dtype(dt)).uniform_(a, b, g).item<double>();
 }
+
+bool RandLess(double p, ScalarType dt, const Opt<at::Generator>& g) {
+  const Tensor r = at::rand({1}, g, at::TensorOptions().dtype(dt));
+  // lt against a Python float casts it to the tensor's dtype first; the comparison is exact.
+  if (dt == at::kFloat) return r.item<float>() < static_cast<float>(p);
+  if (dt == at::kDouble) return r.item<double>() < p;
+  return r.lt(p).item<bool>();
+}
+
+namespace {
 
 // functional_tensor._gen_affine_grid's base grid (pixel-centre x, y, 1 of an oh×ow output):
 // it depends on the size and dtypes only, so it is built once per size. Shared by all threads
@@ -268,6 +285,8 @@ Tensor AffineGridSample(const Tensor& img, const std::vector<double>& matrix, in
   return y;
 }
 
+}  // namespace
+
 // RandomResizedCrop.get_params, as torchvision 0.14 computes it: ten tries at a box of area
 // scale × image area and log-uniform aspect ratio (tensor draws in the default dtype, Python
 // float arithmetic, round half to even), then a central crop clamped to the ratio range.
@@ -299,8 +318,6 @@ std::tuple<int64_t, int64_t, int64_t, int64_t> ResizedCropParams(int64_t height,
   return {floorDiv2(height - h), floorDiv2(width - w), h, w};
 }
 
-}  // namespace
-
 void RegisterVisionOps(Registry& r) {
   // torch.grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners): what
   // F.grid_sample reaches; torchvision's rotate/affine tensor path samples through it.
@@ -319,13 +336,7 @@ void RegisterVisionOps(Registry& r) {
   // `torch.empty(1).uniform_(a, b).item()` in the default dtype `dt`
   r.def("vision_uniform", +[](double a, double b, ScalarType dt, const Gen& g) { return UniformItem(a, b, dt, g.g); });
   // `bool(torch.rand(1) < p)`: compared in the default dtype `dt`, as Python compares
-  r.def("vision_rand_less", +[](double p, ScalarType dt, const Gen& g) {
-    const Tensor r = at::rand({1}, g.g, at::TensorOptions().dtype(dt));
-    // lt against a Python float casts it to the tensor's dtype first; the comparison is exact.
-    if (dt == at::kFloat) return r.item<float>() < static_cast<float>(p);
-    if (dt == at::kDouble) return r.item<double>() < p;
-    return r.lt(p).item<bool>();
-  });
+  r.def("vision_rand_less", +[](double p, ScalarType dt, const Gen& g) { return RandLess(p, dt, g.g); });
   // ColorJitter.get_params: randperm(4), then one uniform draw per factor whose range is not NaN.
   r.def("vision_jitter_params", +[](double b0, double b1, double c0, double c1, double s0, double s1, double h0,
                                     double h1, ScalarType dt, const Gen& g) {

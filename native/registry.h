@@ -76,5 +76,6 @@ void RegisterAmpOps(Registry& r);       // autocast, GradScaler helpers
 void RegisterInitOps(Registry& r);      // nn.init helpers (erfinv_, linalg_qr, diag)
 void RegisterDataOps(Registry& r);      // torch.Generator, torch.utils.data
 void RegisterVisionOps(Registry& r);    // torchvision transforms and image ops
+void RegisterPipelineOps(Registry& r);  // DataLoader native worker threads
 
 }  // namespace tts

@@ -12,6 +12,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as zlib from 'zlib';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -19,12 +20,14 @@ import * as torch from '../lib';
 import {
   CIFAR10,
   CIFAR100,
+  DatasetFolder,
   FakeData,
   FashionMNIST,
   ImageFolder,
   MNIST,
   read_sn3_pascalvincent_tensor,
 } from '../lib/vision/datasets';
+import { transforms } from '../lib/vision';
 import { loadNumpyPickle, NdArray } from '../lib/vision/datasets/numpy_pickle';
 import { extract_archive } from '../lib/vision/datasets/utils';
 import { findPython } from './helpers/oracle';
@@ -85,6 +88,17 @@ function writePng(file: string, w: number, h: number, colorType: 0 | 2 | 6, seed
   const png = new PNG({ width: w, height: h, colorType, inputColorType: 6, bitDepth: 8 });
   png.data = Buffer.from(bytes(w * h * 4, seed));
   fs.writeFileSync(file, PNG.sync.write(png, { colorType, inputColorType: 6 }));
+}
+
+/** Four tiny gzipped IDX files in MNIST's names (3 train, 1 test image). */
+function tinyMnistFiles(): [string, Buffer][] {
+  const gz = (n: number[], body: Uint8Array, code = 8): Buffer => zlib.gzipSync(idx(code, n, body));
+  return [
+    ['train-images-idx3-ubyte.gz', gz([3, 28, 28], bytes(3 * 784, 11))],
+    ['train-labels-idx1-ubyte.gz', gz([3], Uint8Array.from([7, 8, 9]))],
+    ['t10k-images-idx3-ubyte.gz', gz([1, 28, 28], bytes(784, 12))],
+    ['t10k-labels-idx1-ubyte.gz', gz([1], Uint8Array.from([2]))],
+  ];
 }
 
 let tmp: string;
@@ -182,7 +196,6 @@ describe('IDX / MNIST', () => {
     fs.writeFileSync(f, Buffer.from([0, 0, 0x20, 1]));
     expect(() => read_sn3_pascalvincent_tensor(f)).toThrow(/bad magic number/);
     expect(() => new MNIST(path.join(tmp, 'nowhere'))).toThrow(/Dataset not found .*download=True/);
-    expect(() => new MNIST(tmp, { download: true } as never)).toThrow(/await MNIST.create/);
   });
 });
 
@@ -363,13 +376,7 @@ describe('downloads (local HTTP server)', () => {
   });
 
   function mnistFiles(): [string, string][] {
-    const gz = (n: number[], body: Uint8Array, code = 8): Buffer => zlib.gzipSync(idx(code, n, body));
-    const content: [string, Buffer][] = [
-      ['train-images-idx3-ubyte.gz', gz([3, 28, 28], bytes(3 * 784, 11))],
-      ['train-labels-idx1-ubyte.gz', gz([3], Uint8Array.from([7, 8, 9]))],
-      ['t10k-images-idx3-ubyte.gz', gz([1, 28, 28], bytes(784, 12))],
-      ['t10k-labels-idx1-ubyte.gz', gz([1], Uint8Array.from([2]))],
-    ];
+    const content = tinyMnistFiles();
     for (const [name, b] of content) files.set(`/good/${name}`, b);
     return content.map(([name, b]) => [name, md5(b)]);
   }
@@ -430,5 +437,299 @@ describe('downloads (local HTTP server)', () => {
     expect(() => extract_archive(cut, path.join(tmp, 'cut-out'))).toThrow(
       /broken tar archive \(unexpected end of archive\)/,
     );
+  });
+});
+
+describe("keyword form: new X({ root, ...opts }) as torchvision's X(root=..., ...)", () => {
+  const loader = (p: string): string => p;
+  /** A constructor call with arguments its types refuse (what plain JS callers can pass). */
+  const make = (C: unknown, ...args: unknown[]): unknown => new (C as new (...a: unknown[]) => unknown)(...args);
+  // [JS call, the same call in Python]: the TypeErrors must read as Python's.
+  const calls: [() => unknown, string][] = [
+    [() => make(CIFAR10), 'd.CIFAR10()'],
+    [() => make(CIFAR10, { train: false }), 'd.CIFAR10(train=False)'],
+    [() => make(CIFAR10, './a', { root: './b' }), "d.CIFAR10('./a', root='./b')"],
+    [() => make(CIFAR10, 5), 'd.CIFAR10(5)'],
+    [() => make(CIFAR10, null), 'd.CIFAR10(None)'],
+    [() => make(CIFAR100), 'd.CIFAR100()'],
+    [() => make(FashionMNIST), 'd.FashionMNIST()'],
+    [() => make(MNIST, { root: 5 }), 'd.MNIST(root=5)'],
+    [() => make(ImageFolder), 'd.ImageFolder()'],
+    [() => make(DatasetFolder), 'd.DatasetFolder()'],
+    [() => make(DatasetFolder, 'x'), "d.DatasetFolder('x')"],
+    [() => make(DatasetFolder, 'x', loader, { root: 'z' }), "d.DatasetFolder('x', len, root='z')"],
+  ];
+
+  test("missing, doubled or mistyped arguments are Python's TypeErrors", () => {
+    const script = [
+      'import json',
+      'from torchvision import datasets as d',
+      `cases = [${calls.map(([, py]) => `lambda: ${py}`).join(', ')}]`,
+      'out = []',
+      'for f in cases:',
+      '    try:',
+      '        f()',
+      '        out.append(None)',
+      '    except TypeError as e:',
+      '        out.append(str(e))',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const py = spawnSync(findPython(), ['-c', script], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(py.stderr);
+    const want = JSON.parse(py.stdout) as (string | null)[];
+    calls.forEach(([js], i) => {
+      expect(want[i]).not.toBeNull();
+      let got: unknown = null;
+      try {
+        js();
+      } catch (e) {
+        got = e;
+      }
+      expect(got).toBeInstanceOf(TypeError);
+      expect((got as Error).message).toBe(want[i]);
+    });
+    // Python's ImageFolder fails later (os.scandir) on a non-path root; ours fails as the others do.
+    expect(() => make(ImageFolder, 5)).toThrow(/^expected str, bytes or os\.PathLike object, not int$/);
+    expect(() => make(DatasetFolder, 'x', 'nope')).toThrow("'str' object is not callable");
+    expect(() => make(CIFAR10, 'x', {}, {})).toThrow(/takes 2 positional arguments but 3 were given/);
+    return expect(MNIST.create({ train: true } as never)).rejects.toThrow(
+      "MNIST.create() missing 1 required positional argument: 'root'",
+    );
+  });
+
+  test('reads the same data as the positional form', async () => {
+    const cifarRoot = path.join(tmp, 'cifar');
+    const C = fixtureCifar(CIFAR10, ref.cifar10_md5);
+    const tf = (x: unknown): string => hex(x as torch.Tensor);
+    const kw = new C({ root: cifarRoot, train: false, transform: tf });
+    expect(kw.root).toBe(cifarRoot);
+    expect(hex(kw.data)).toBe(ref.cifar10_test.data);
+    expect(kw.getitem(1)).toEqual([ref.cifar10_test.item1, ref.cifar10_test.target1]);
+    const viaCreate = await C.create({ root: cifarRoot, train: false });
+    expect(hex(viaCreate.data)).toBe(ref.cifar10_test.data);
+
+    const fashionRoot = path.join(tmp, 'empty-root');
+    const f = new FashionMNIST({ root: fashionRoot, train: false, target_transform: (t: number) => t + 100 });
+    const positional = new FashionMNIST(fashionRoot, { train: false });
+    expect(f.length).toBe(10000);
+    expect(f.getitem(3)[1]).toBe((positional.getitem(3)[1] as number) + 100);
+
+    const folder = path.join(tmp, 'folder');
+    const byKw = new ImageFolder({ root: folder });
+    expect(byKw.samples).toEqual(new ImageFolder(folder).samples);
+    const extensions = ['.png', '.jpg', '.jpeg'];
+    const forms = [
+      new DatasetFolder(folder, loader, { extensions }),
+      new DatasetFolder(folder, { loader, extensions }),
+      new DatasetFolder({ root: folder, loader, extensions }),
+    ];
+    for (const ds of forms) {
+      expect(ds.samples).toEqual(forms[0].samples);
+      expect(ds.getitem(0)[0]).toBe(ds.samples[0][0]);
+    }
+    expect(forms[0].samples).toEqual(byKw.samples);
+  });
+});
+
+/**
+ * `download: true` in a constructor blocks this thread until the files are there, so the HTTP
+ * server runs in a worker thread of its own. It serves `serve/<dir>/<file>`, redirects
+ * `/moved/<file>` to `/good/<file>`, and logs every request line to a file.
+ */
+const SERVER = String.raw`
+const { parentPort, workerData } = require('worker_threads');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+const { dir, log } = workerData;
+const server = http.createServer((req, res) => {
+  fs.appendFileSync(log, req.url + '\n');
+  if (req.url.startsWith('/moved/')) {
+    res.writeHead(302, { Location: '/good/' + path.basename(req.url) }).end();
+    return;
+  }
+  const file = path.join(dir, path.normalize(req.url));
+  if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404).end();
+    return;
+  }
+  const body = fs.readFileSync(file);
+  res.writeHead(200, { 'Content-Length': body.length }).end(body);
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+`;
+
+describe('download: true in the constructor (synchronous, server in a worker thread)', () => {
+  let server: Worker;
+  let base: string;
+  let serveDir: string;
+  let logFile: string;
+  const hits = (): string[] => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  const logged = (): string[] => logSpy.mock.calls.map((c) => String(c[0]));
+  const serve = (file: string, body: Uint8Array): void => {
+    fs.mkdirSync(path.dirname(path.join(serveDir, file)), { recursive: true });
+    fs.writeFileSync(path.join(serveDir, file), body);
+  };
+  let tinyMd5s: [string, string][];
+
+  beforeAll(async () => {
+    // The download thread runs the compiled package (ts-jest cannot start TypeScript workers).
+    for (const name of ['_fetch_worker', '_fetch']) {
+      const js = path.join(__dirname, '..', 'dist', 'lib', 'vision', 'datasets', `${name}.js`);
+      const ts = path.join(__dirname, '..', 'lib', 'vision', 'datasets', `${name}.ts`);
+      if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(ts).mtimeMs) {
+        throw new Error(`${js} is missing or older than ${ts}: run npx tsc -p tsconfig.json (or npm run setup)`);
+      }
+    }
+    serveDir = path.join(tmp, 'serve');
+    logFile = path.join(tmp, 'serve.log');
+    fs.mkdirSync(serveDir);
+    fs.writeFileSync(logFile, '');
+    const tgz = fs.readFileSync(path.join(tmp, 'cifar-10-python.tar.gz'));
+    serve('good/cifar-10-python.tar.gz', tgz);
+    serve('trunc/cifar-10-python.tar.gz', tgz.subarray(0, tgz.length - 100));
+    const mnist = tinyMnistFiles();
+    for (const [name, body] of mnist) serve(`good/${name}`, body);
+    tinyMd5s = mnist.map(([name, body]) => [name, md5(body)]);
+    server = new Worker(SERVER, { eval: true, workerData: { dir: serveDir, log: logFile } });
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('message', resolve);
+      server.once('error', reject);
+    });
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    delete process.env.TORCHTS_DATASET_MIRROR;
+    await server.terminate();
+  });
+
+  test("the issue's literal CIFAR10 form, with a transform, equals the local copy; no second download", () => {
+    const C = fixtureCifar(CIFAR10, ref.cifar10_md5);
+    C.tgz_md5 = ref.cifar10_tgz_md5;
+    process.env.TORCHTS_DATASET_MIRROR = `${base}/moved`;
+    const root = path.join(tmp, 'sync-cifar');
+    const transform_train = new transforms.Compose([new transforms.ToTensor()]);
+    const before = hits().length;
+    const train_dataset = new C({ root, train: true, download: true, transform: transform_train });
+    expect(hits().slice(before)).toEqual(['/moved/cifar-10-python.tar.gz', '/good/cifar-10-python.tar.gz']);
+    const archive = path.join(root, 'cifar-10-python.tar.gz');
+    expect(logged()).toContain(`Downloading ${base}/moved/cifar-10-python.tar.gz to ${archive}`);
+    expect(logged()).toContain(`Extracting ${archive} to ${root}`);
+    expect(fs.readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(hex(train_dataset.data)).toBe(ref.cifar10_train.data);
+    expect(train_dataset.targets).toEqual(ref.cifar10_train.targets);
+    const [img, target] = train_dataset.getitem(1) as [torch.Tensor, number];
+    expect(img.shape).toEqual([3, 32, 32]);
+    expect(hex(img.mul(255).round().byte().permute(1, 2, 0))).toBe(ref.cifar10_train.item1);
+    expect(target).toBe(ref.cifar10_train.target1);
+
+    const n = hits().length;
+    logSpy.mockClear();
+    const test_dataset = new C(root, { train: false, download: true });
+    expect(hits().length).toBe(n);
+    expect(logged()).toEqual(['Files already downloaded and verified']);
+    expect(hex(test_dataset.data)).toBe(ref.cifar10_test.data);
+  });
+
+  test('MNIST: first mirror 404s, the second serves; a second construction makes no request', () => {
+    const resources = tinyMd5s;
+    class TinyMNIST extends MNIST {
+      static mirrors = [`${base}/missing/`, `${base}/good/`];
+      static resources = resources;
+    }
+    delete process.env.TORCHTS_DATASET_MIRROR;
+    const root = path.join(tmp, 'sync-mnist');
+    const before = hits().length;
+    logSpy.mockClear();
+    const ds = new TinyMNIST({ root, download: true });
+    const made = hits().slice(before);
+    expect(made).toEqual(resources.flatMap(([f]) => [`/missing/${f}`, `/good/${f}`]));
+    expect(logged().filter((l) => l.startsWith('Failed to download (trying next):\nHTTP Error 404'))).toHaveLength(4);
+    expect(ds.length).toBe(3);
+    expect(ds.getitem(2)[1]).toBe(9);
+    const raw = path.join(root, 'TinyMNIST', 'raw');
+    expect(fs.readdirSync(raw).sort()).toEqual(resources.flatMap(([f]) => [f.replace(/\.gz$/, ''), f]).sort());
+    const n = hits().length;
+    const again = new TinyMNIST(root, { train: false, download: true });
+    expect(again.getitem(0)[1]).toBe(2);
+    TinyMNIST.download(root); // torchvision's download(): already there, nothing to do
+    expect(hits().length).toBe(n);
+  });
+
+  test('MNIST: every mirror failing is an error naming the file', () => {
+    class NoMNIST extends MNIST {
+      static mirrors = [`${base}/missing/`, 'http://127.0.0.1:1/'];
+    }
+    expect(() => new NoMNIST({ root: path.join(tmp, 'sync-none'), download: true })).toThrow(
+      'Error downloading train-images-idx3-ubyte.gz',
+    );
+    expect(
+      logged().some((l) => /^Failed to download \(trying next\):\n<urlopen error connect ECONNREFUSED/.test(l)),
+    ).toBe(true);
+  });
+
+  test('a wrong MD5 is the same clear error as the async path; no file is left', () => {
+    const resources = tinyMd5s.map(([f]) => [f, '0'.repeat(32)] as [string, string]);
+    class BadMNIST extends MNIST {
+      static mirrors = [`${base}/good/`];
+      static resources = resources;
+    }
+    const root = path.join(tmp, 'sync-bad');
+    let err: unknown;
+    try {
+      new BadMNIST({ root, download: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(torch.TorchError);
+    expect((err as torch.TorchError).python_type).toBe('RuntimeError');
+    expect((err as Error).message).toMatch(
+      /^File not found or corrupted: .*train-images-idx3-ubyte\.gz \(MD5 [0-9a-f]{32}, expected 0{32}\)/,
+    );
+    expect(fs.readdirSync(path.join(root, 'BadMNIST', 'raw')).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  test('a truncated archive is a clear error', () => {
+    const C = fixtureCifar(CIFAR10, ref.cifar10_md5);
+    C.tgz_md5 = null; // no checksum: the archive check itself must catch it
+    process.env.TORCHTS_DATASET_MIRROR = `${base}/trunc/`;
+    expect(() => new C({ root: path.join(tmp, 'sync-trunc'), download: true })).toThrow(
+      /cannot extract .*cifar-10-python\.tar\.gz: broken gzip stream/,
+    );
+  });
+
+  test('a DataLoader worker thread can construct a dataset with download: true', async () => {
+    // The worker rebuilds the dataset from a module of compiled JS, as a user's own class would be.
+    const dist = path.join(__dirname, '..', 'dist', 'lib', 'vision', 'datasets');
+    const mod = path.join(tmp, 'worker_mnist.js');
+    const mirror = JSON.stringify(`${base}/good/`);
+    fs.writeFileSync(
+      mod,
+      `const { MNIST } = require(${JSON.stringify(dist)});\n` +
+        `class WorkerMNIST extends MNIST {}\nWorkerMNIST.mirrors = [${mirror}];\n` +
+        `WorkerMNIST.resources = ${JSON.stringify(tinyMd5s)};\nmodule.exports = { WorkerMNIST };\n`,
+    );
+    delete process.env.TORCHTS_DATASET_MIRROR;
+    const root = path.join(tmp, 'sync-worker');
+    /** Only its length is used here: each worker builds the real dataset from the spec. */
+    class Remote extends torch.utils.data.Dataset<unknown> {
+      get length(): number {
+        return 3;
+      }
+      workerSpec(): torch.utils.data.WorkerSpec {
+        return { module: mod, exportName: 'WorkerMNIST', args: [{ root, download: true }] };
+      }
+    }
+    const ds = new Remote();
+    const before = hits().length;
+    const loader = new torch.utils.data.DataLoader(ds, { batch_size: 3, num_workers: 1 });
+    const batches: [torch.Tensor, torch.Tensor][] = [];
+    for await (const b of loader) batches.push(b as [torch.Tensor, torch.Tensor]);
+    expect(batches).toHaveLength(1);
+    expect(hex(batches[0][0])).toBe(Buffer.from(bytes(3 * 784, 11)).toString('hex'));
+    expect(Array.from(batches[0][1].toTypedArray() as BigInt64Array, Number)).toEqual([7, 8, 9]);
+    expect(hits().slice(before)).toEqual(tinyMd5s.map(([f]) => `/good/${f}`));
+    expect(fs.existsSync(path.join(root, 'WorkerMNIST', 'raw', 'train-images-idx3-ubyte'))).toBe(true);
   });
 });

@@ -363,6 +363,29 @@ describe('image kinds', () => {
   });
 });
 
+describe('Compose', () => {
+  test('callable without new, as the seed writes transforms.Compose([...]); new, instanceof, subclasses work', () => {
+    const steps = [new transforms.CenterCrop(2), new transforms.ConvertImageDtype(torch.float64)];
+    const img = torch.arange(27, { dtype: torch.uint8 }).view(3, 3, 3);
+    const called = transforms.Compose(steps);
+    const made = new transforms.Compose(steps);
+    expect(called).toBeInstanceOf(transforms.Compose);
+    expect(made).toBeInstanceOf(transforms.Compose);
+    expect(called.constructor.name).toBe('Compose');
+    expect(torch.equal(called(img), made(img))).toBe(true);
+    expect(called(img).shape).toEqual([3, 2, 2]);
+    expect(called.workerSpec()).toEqual(made.workerSpec());
+    class Twice extends transforms.Compose {
+      override forward(x: Tensor): Tensor {
+        return super.forward(super.forward(x));
+      }
+    }
+    const twice = new Twice([new transforms.Pad(1)]);
+    expect(twice).toBeInstanceOf(transforms.Compose);
+    expect(twice(img).shape).toEqual([3, 7, 7]);
+  });
+});
+
 describe('ToTensor and Normalize fast paths', () => {
   test('a zero std is an error on every call, as in torchvision', () => {
     const norm = new T.Normalize([0.5], [1e-50]);

@@ -12,10 +12,9 @@
  *   or abandoned loader never keeps the process alive; they are terminated at the end of the
  *   epoch, on `break` (the iterator's return()) and on error, unless persistent.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { TorchError } from '../../errors';
+import { compiledWorkerFile } from '../_worker_file';
 import { decodeBatch } from './worker_spec';
 
 /** workerData for ./_worker.ts. */
@@ -72,19 +71,6 @@ export interface MultiWorkerConfig<B> {
   workerInit: { module: string; exportName: string } | null;
 }
 
-/** The compiled worker entry: workers cannot run TypeScript sources (ts-jest, ts-node). */
-function workerScript(): string {
-  if (__filename.endsWith('.js')) return path.join(__dirname, '_worker.js');
-  const dist = path.resolve(__dirname, '..', '..', '..', 'dist', 'lib', 'utils', 'data', '_worker.js');
-  if (!fs.existsSync(dist)) {
-    throw new Error(
-      `torchts: DataLoader workers run the compiled package, and ${dist} is missing: ` +
-        'run `npm run setup` (or npx tsc)',
-    );
-  }
-  return dist;
-}
-
 const ERROR_TYPES: Record<string, new (msg: string) => Error> = {
   Error,
   RangeError,
@@ -132,7 +118,8 @@ export class MultiWorkerIter<B> {
   constructor(private readonly cfg: MultiWorkerConfig<B>) {
     this.sampler = cfg.sampler;
     this.active = new Array<boolean>(cfg.numWorkers).fill(true);
-    const script = workerScript();
+    // Workers cannot run TypeScript sources (ts-jest, ts-node): the compiled entry.
+    const script = compiledWorkerFile(__filename, '_worker', 'DataLoader workers');
     for (let id = 0; id < cfg.numWorkers; id++) {
       const workerData: WorkerInit = {
         dataset: cfg.dataset,

@@ -17,6 +17,7 @@ import { Dataset, DatasetLike, IterableDataset, len } from './dataset';
 import { Fetcher, IterableFetcher, MapFetcher, STOP } from './_fetch';
 import { BatchSampler, RandomSampler, SequentialSampler } from './sampler';
 import { MultiWorkerIter } from './_multi_worker';
+import { NativeLoaderIter, NativeSource, nativeSource } from './_native_loader';
 import { encodeArg, hasWorkerSpec, WorkerSpec } from './worker_spec';
 
 export interface DataLoaderOptions<T, B> {
@@ -86,7 +87,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
    */
   private _workerDataset: unknown;
   private readonly _isIterable: boolean;
-  private _persistent: MultiWorkerIter<B> | null = null;
+  private _persistent: MultiWorkerIter<B> | NativeLoaderIter<B> | null = null;
 
   constructor(dataset: DatasetLike<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     const num_workers = opts.num_workers ?? 0;
@@ -168,7 +169,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     const autoCollation = batch_sampler !== null;
     this.collate_fn =
       opts.collate_fn ?? ((autoCollation ? default_collate : default_convert) as unknown as (batch: T[]) => B);
-    this._workerDataset = num_workers > 0 ? encodeDataset(dataset) : null;
+    // Datasets that native threads load need no encoding; if one stops qualifying (its transform
+    // is replaced), it is encoded when an epoch needs worker_threads.
+    this._workerDataset = num_workers > 0 && nativeSource(dataset) === null ? encodeDataset(dataset) : null;
   }
 
   /** True when samples are grouped into batches (batch_size or batch_sampler given). */
@@ -195,9 +198,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     return this.length;
   }
 
-  /** Synchronous iteration: num_workers 0 only (workers deliver asynchronously). */
+  /**
+   * Synchronous iteration: num_workers 0, or native worker threads (built-in datasets and
+   * transforms); worker_threads deliver asynchronously.
+   */
   [Symbol.iterator](): Iterator<B> {
     if (this.num_workers > 0) {
+      const native = this._nativeIter();
+      if (native !== null) return native.syncIterator();
       throw new TypeError(
         `DataLoader with num_workers: ${this.num_workers} loads batches in worker threads, which deliver them ` +
           'asynchronously: iterate it with `for await (const batch of loader)`, or use num_workers: 0 for `for...of`',
@@ -214,6 +222,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         return: async () => it.return?.() ?? { done: true, value: undefined },
       };
     }
+    const native = this._nativeIter();
+    if (native !== null) return native.iterator();
     // Python: persistent workers keep one iterator (and its base seed) and reset it per epoch.
     if (this.persistent_workers) {
       if (this._persistent === null) this._persistent = this._newMultiWorker();
@@ -228,6 +238,45 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     const it = this._persistent;
     this._persistent = null;
     if (it) await it.shutdown();
+  }
+
+  /**
+   * The native-thread iterator when the dataset describes itself to native workers
+   * (./_native_loader.ts) and the loader asks nothing they cannot do (default collate, no
+   * worker_init_fn or timeout); null otherwise, for worker_threads.
+   */
+  private _nativeIter(): NativeLoaderIter<B> | null {
+    if (this.persistent_workers && this._persistent !== null) {
+      if (!(this._persistent instanceof NativeLoaderIter)) return null;
+      this._persistent.reset();
+      return this._persistent;
+    }
+    if (
+      this._isIterable ||
+      !this._auto_collation ||
+      this._workerCollate() !== 'collate' ||
+      this.worker_init_fn !== null ||
+      this.timeout > 0
+    ) {
+      return null;
+    }
+    const source: NativeSource | null = nativeSource(this.dataset);
+    if (source === null) return null;
+    // 1.13's order: the sampler's iterator (lazy), then the base seed, then the sampler's draws.
+    const sampler = this._index_sampler[Symbol.iterator]();
+    const baseSeed = random_int64(this.generator);
+    const it = new NativeLoaderIter<B>({
+      source,
+      sampler,
+      resetSampler: () => this._index_sampler[Symbol.iterator](),
+      baseSeed,
+      numWorkers: this.num_workers,
+      prefetchFactor: this.prefetch_factor,
+      pin: this.pin_memory && cudaIsAvailable() ? (b: B) => pinTree(b) as B : null,
+      persistent: this.persistent_workers,
+    });
+    if (this.persistent_workers) this._persistent = it;
+    return it;
   }
 
   private _newMultiWorker(): MultiWorkerIter<B> {

@@ -5,7 +5,8 @@
  *
  * `data` is a uint8 tensor N×32×32×3 (HWC, like torchvision's numpy array), `targets` a number[].
  * Each file's MD5 is checked as torchvision does; the lists are static so a subclass can name
- * other files or checksums. `await CIFAR10.create(root, { download: true })` downloads first.
+ * other files or checksums. `new CIFAR10({ root, download: true })` downloads first, blocking
+ * as torchvision does; `await CIFAR10.create(...)` (same arguments) downloads without blocking.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,12 +15,17 @@ import { uint8 } from '../../dtype';
 import { cat } from '../../functions';
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
+import { markPil } from '../transforms/_image';
 import { loadNumpyPickle, NdArray, NpValue } from './numpy_pickle';
-import { check_integrity, datasetMirror, download_and_extract_archive } from './utils';
-import { VisionDataset, VisionDatasetOptions } from './vision';
+import { RootArgs, rootArgs, WithRoot } from './_args';
+import { DownloadSteps, run_async, run_sync } from './_steps';
+import { check_integrity, datasetMirror, download_and_extract_archive_steps } from './utils';
+import { expanduser, VisionDataset, VisionDatasetOptions } from './vision';
 
 export interface CIFAROptions extends VisionDatasetOptions<Tensor, number> {
   train?: boolean;
+  /** Fetch and extract the archive into root first unless it is there (blocks until done). */
+  download?: boolean;
 }
 
 function field(entry: NpValue, key: string, file: string): NpValue {
@@ -62,14 +68,14 @@ export class CIFAR10 extends VisionDataset<Tensor, number> {
   readonly classes: string[];
   readonly class_to_idx: Record<string, number>;
 
-  constructor(root: string, opts: CIFAROptions = {}) {
+  constructor(root: string, opts?: CIFAROptions);
+  constructor(opts: WithRoot<CIFAROptions>);
+  constructor(...args: RootArgs<CIFAROptions>) {
+    const [root, opts] = rootArgs<CIFAROptions>('CIFAR10.__init__', args);
     super(root, opts);
-    if ('download' in opts) {
-      const name = this.constructor.name;
-      throw new TypeError(`${name}: download needs await ${name}.create(root, { download: true })`);
-    }
     const cls = this.constructor as typeof CIFAR10;
     this.train = opts.train ?? true;
+    if (opts.download) cls.download(this.root);
     if (!cls.check_integrity(this.root)) {
       throw new TorchError('Dataset not found or corrupted. You can use download=True to download it', 'RuntimeError');
     }
@@ -103,13 +109,12 @@ export class CIFAR10 extends VisionDataset<Tensor, number> {
     this.class_to_idx = Object.fromEntries(this.classes.map((c, i) => [c, i]));
   }
 
-  static async create<C extends typeof CIFAR10>(
-    this: C,
-    root: string,
-    opts: CIFAROptions & { download?: boolean } = {},
-  ): Promise<InstanceType<C>> {
-    const { download, ...rest } = opts;
-    if (download) await this.download(root);
+  /** `new Cls(root, opts)`, downloading first without blocking the thread if `download` is true. */
+  static create<C extends typeof CIFAR10>(this: C, root: string, opts?: CIFAROptions): Promise<InstanceType<C>>;
+  static create<C extends typeof CIFAR10>(this: C, opts: WithRoot<CIFAROptions>): Promise<InstanceType<C>>;
+  static async create<C extends typeof CIFAR10>(this: C, ...args: RootArgs<CIFAROptions>): Promise<InstanceType<C>> {
+    const [root, { download, ...rest }] = rootArgs<CIFAROptions>('CIFAR10.create', args);
+    if (download) await run_async(this.download_steps(expanduser(root)));
     return new this(root, rest) as InstanceType<C>;
   }
 
@@ -118,24 +123,29 @@ export class CIFAR10 extends VisionDataset<Tensor, number> {
     return files.every(([f, md5]) => check_integrity(path.join(root, this.base_folder, f), md5));
   }
 
-  /** Fetches and unpacks the archive unless every batch is present and valid. */
-  static async download(root: string): Promise<void> {
+  /** Fetches and unpacks the archive unless every batch is present and valid, blocking until done. */
+  static download(root: string): void {
+    run_sync(this.download_steps(root));
+  }
+
+  /** The download as steps (./_steps.ts): `download` runs them blocking, `create` without blocking. */
+  static *download_steps(root: string): DownloadSteps {
     if (this.check_integrity(root)) {
       console.log('Files already downloaded and verified');
       return;
     }
     const mirror = datasetMirror();
     const url = mirror ? mirror + this.filename : this.url;
-    await download_and_extract_archive(url, root, { filename: this.filename, md5: this.tgz_md5 });
+    yield* download_and_extract_archive_steps(url, root, { filename: this.filename, md5: this.tgz_md5 });
   }
 
   get length(): number {
     return this.targets.length;
   }
 
-  /** A copy of image `index` (uint8 32×32×3, PIL mode "RGB") and its label. */
+  /** A copy of image `index` (uint8 32×32×3, PIL mode "RGB", marked as a PIL image) and its label. */
   protected rawItem(index: number): [Tensor, number] {
-    return [this.data.select(0, index).clone(), this.targets[index]];
+    return [markPil(this.data.select(0, index).clone()), this.targets[index]];
   }
 
   extra_repr(): string {

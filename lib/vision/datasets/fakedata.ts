@@ -10,6 +10,7 @@
  */
 import { int64, Tensor, TorchError } from '../../index';
 import { Generator, randint, randn } from '../../generator';
+import { markPil } from '../transforms/_image';
 import { VisionDataset, VisionDatasetOptions } from './vision';
 
 export interface FakeDataOptions extends VisionDatasetOptions<Tensor, number> {
@@ -19,10 +20,10 @@ export interface FakeDataOptions extends VisionDatasetOptions<Tensor, number> {
   random_offset?: number;
 }
 
-/** torchvision's to_pil_image for a float CHW tensor, returning the PIL image's pixels. */
+/** torchvision's to_pil_image for a float CHW tensor: the PIL image's pixels, marked as a PIL image. */
 function toPilPixels(img: Tensor): Tensor {
   const hwc = img.mul(255).byte().permute(1, 2, 0).contiguous();
-  return hwc.shape[2] === 1 ? hwc.squeeze(2) : hwc;
+  return markPil(hwc.shape[2] === 1 ? hwc.squeeze(2) : hwc);
 }
 
 export class FakeData extends VisionDataset<Tensor, number> {

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
+import { bindArgs, checkPath, pyTypeName, RootArgs, rootArgs, WithRoot } from './_args';
 import { default_loader } from './image';
 import { VisionDataset, VisionDatasetOptions } from './vision';
 
@@ -107,6 +108,14 @@ export interface DatasetFolderOptions<S> extends VisionDatasetOptions<S, number>
   is_valid_file?: ((path: string) => boolean) | null;
 }
 
+/** Options with the loader inside, as in `DatasetFolder(root, loader=...)`. */
+export type WithLoader<S, O> = O & { loader: (path: string) => S };
+
+type DatasetFolderArgs<S> =
+  | [root: string, loader: (path: string) => S, opts?: DatasetFolderOptions<S>]
+  | [root: string, opts: WithLoader<S, DatasetFolderOptions<S>>]
+  | [opts: WithRoot<WithLoader<S, DatasetFolderOptions<S>>>];
+
 export class DatasetFolder<S = unknown> extends VisionDataset<S, number> {
   readonly loader: (path: string) => S;
   readonly extensions: string | readonly string[] | null;
@@ -115,8 +124,16 @@ export class DatasetFolder<S = unknown> extends VisionDataset<S, number> {
   readonly samples: [string, number][];
   readonly targets: number[];
 
-  constructor(root: string, loader: (path: string) => S, opts: DatasetFolderOptions<S> = {}) {
-    super(root, opts);
+  constructor(root: string, loader: (path: string) => S, opts?: DatasetFolderOptions<S>);
+  constructor(root: string, opts: WithLoader<S, DatasetFolderOptions<S>>);
+  constructor(opts: WithRoot<WithLoader<S, DatasetFolderOptions<S>>>);
+  constructor(...args: DatasetFolderArgs<S>) {
+    const [[root, loaderArg], kw] = bindArgs('DatasetFolder.__init__', ['root', 'loader'], args);
+    const opts = kw as DatasetFolderOptions<S>;
+    const rootPath = checkPath(root);
+    if (typeof loaderArg !== 'function') throw new TypeError(`'${pyTypeName(loaderArg)}' object is not callable`);
+    const loader = loaderArg as (path: string) => S;
+    super(rootPath, opts);
     [this.classes, this.class_to_idx] = this.find_classes(this.root);
     this.samples = make_dataset(this.root, this.class_to_idx, opts.extensions ?? null, opts.is_valid_file ?? null);
     this.loader = loader;
@@ -146,7 +163,10 @@ export interface ImageFolderOptions<S> extends VisionDatasetOptions<S, number> {
 }
 
 export class ImageFolder<S = Tensor> extends DatasetFolder<S> {
-  constructor(root: string, opts: ImageFolderOptions<S> = {}) {
+  constructor(root: string, opts?: ImageFolderOptions<S>);
+  constructor(opts: WithRoot<ImageFolderOptions<S>>);
+  constructor(...args: RootArgs<ImageFolderOptions<S>>) {
+    const [root, opts] = rootArgs<ImageFolderOptions<S>>('ImageFolder.__init__', args);
     const loader = opts.loader ?? (default_loader as unknown as (path: string) => S);
     const { loader: _loader, ...rest } = opts;
     void _loader;

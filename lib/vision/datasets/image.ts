@@ -15,6 +15,7 @@ import { tensor } from '../../creation';
 import { uint8 } from '../../dtype';
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
+import { markPil } from '../transforms/_image';
 
 export interface DecodedImage {
   width: number;
@@ -72,12 +73,12 @@ export function decodeImage(b: Uint8Array, file = '<bytes>'): DecodedImage {
   );
 }
 
-/** An RGB image as a uint8 H×W×3 tensor. */
+/** An RGB image as a uint8 H×W×3 tensor, marked as a PIL image (see transforms/_image.ts). */
 export function rgbTensor(img: DecodedImage): Tensor {
-  return tensor(img.rgb, { dtype: uint8 }).view(img.height, img.width, 3);
+  return markPil(tensor(img.rgb, { dtype: uint8 }).view(img.height, img.width, 3));
 }
 
-/** torchvision's pil_loader: the file as an RGB uint8 H×W×3 tensor. */
+/** torchvision's pil_loader: the file as an RGB uint8 H×W×3 PIL image. */
 export function pil_loader(file: string): Tensor {
   return rgbTensor(decodeImage(fs.readFileSync(file), file));
 }

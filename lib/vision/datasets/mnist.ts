@@ -4,8 +4,9 @@
  * Files may be there extracted (torchvision's layout) or still gzipped (`*.gz`); FashionMNIST
  * also finds Debian's `dataset-fashion-mnist` package in /usr/share/datasets/fashion-mnist.
  *
- * `new MNIST(root, opts)` reads files already present; `await MNIST.create(root, { download: true })`
- * downloads first (torchvision's `download=True`; Node cannot download synchronously).
+ * `new MNIST(root, opts)` or `new MNIST({ root, ...opts })` reads the files; with `download: true`
+ * it fetches them first, blocking as torchvision does; `await MNIST.create(...)` (same arguments)
+ * fetches without blocking the thread.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,8 +15,11 @@ import { frombuffer } from '../../creation';
 import { dtype, float32, float64, int16, int32, int8, uint8 } from '../../dtype';
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
-import { datasetMirror, download_and_extract_archive, URLError } from './utils';
-import { VisionDataset, VisionDatasetOptions } from './vision';
+import { markPil } from '../transforms/_image';
+import { RootArgs, rootArgs, WithRoot } from './_args';
+import { DownloadSteps, run_async, run_sync } from './_steps';
+import { datasetMirror, download_and_extract_archive_steps, URLError } from './utils';
+import { expanduser, VisionDataset, VisionDatasetOptions } from './vision';
 
 const SN3_TYPEMAP: Record<number, dtype> = { 8: uint8, 9: int8, 11: int16, 12: int32, 13: float32, 14: float64 };
 
@@ -71,6 +75,8 @@ export function read_image_file(file: string): Tensor {
 export interface MNISTOptions extends VisionDatasetOptions<Tensor, number> {
   /** Training split (default) or test split. */
   train?: boolean;
+  /** Fetch the files into root first unless they are there (blocks until done). */
+  download?: boolean;
 }
 
 export class MNIST extends VisionDataset<Tensor, number> {
@@ -97,28 +103,26 @@ export class MNIST extends VisionDataset<Tensor, number> {
   readonly targets: Tensor;
   private readonly targetList: number[];
 
-  constructor(root: string, opts: MNISTOptions = {}) {
+  constructor(root: string, opts?: MNISTOptions);
+  constructor(opts: WithRoot<MNISTOptions>);
+  constructor(...args: RootArgs<MNISTOptions>) {
+    const [root, opts] = rootArgs<MNISTOptions>('MNIST.__init__', args);
     super(root, opts);
-    if ('download' in opts) {
-      const name = this.constructor.name;
-      throw new TypeError(`${name}: download needs await ${name}.create(root, { download: true })`);
-    }
     this.train = opts.train ?? true;
     const split = this.train ? 'train' : 't10k';
     const cls = this.constructor as typeof MNIST;
+    if (opts.download) cls.download(this.root);
     this.data = read_image_file(cls.locate(this.root, `${split}-images-idx3-ubyte`));
     this.targets = read_label_file(cls.locate(this.root, `${split}-labels-idx1-ubyte`));
     this.targetList = Array.from(this.targets.toTypedArray() as BigInt64Array, Number);
   }
 
-  /** `new Cls(root, opts)` after downloading the files if `download` is true. */
-  static async create<C extends typeof MNIST>(
-    this: C,
-    root: string,
-    opts: MNISTOptions & { download?: boolean } = {},
-  ): Promise<InstanceType<C>> {
-    const { download, ...rest } = opts;
-    if (download) await this.download(root);
+  /** `new Cls(root, opts)`, downloading first without blocking the thread if `download` is true. */
+  static create<C extends typeof MNIST>(this: C, root: string, opts?: MNISTOptions): Promise<InstanceType<C>>;
+  static create<C extends typeof MNIST>(this: C, opts: WithRoot<MNISTOptions>): Promise<InstanceType<C>>;
+  static async create<C extends typeof MNIST>(this: C, ...args: RootArgs<MNISTOptions>): Promise<InstanceType<C>> {
+    const [root, { download, ...rest }] = rootArgs<MNISTOptions>('MNIST.create', args);
+    if (download) await run_async(this.download_steps(expanduser(root)));
     return new this(root, rest) as InstanceType<C>;
   }
 
@@ -146,8 +150,13 @@ export class MNIST extends VisionDataset<Tensor, number> {
     return this.resources.every(([f]) => this.find(root, f.replace(/\.gz$/, '')) !== undefined);
   }
 
-  /** Downloads and extracts every resource, trying each mirror (torchvision's MNIST.download). */
-  static async download(root: string): Promise<void> {
+  /** Downloads and extracts every resource, trying each mirror, blocking until done (torchvision's). */
+  static download(root: string): void {
+    run_sync(this.download_steps(root));
+  }
+
+  /** The download as steps (./_steps.ts): `download` runs them blocking, `create` without blocking. */
+  static *download_steps(root: string): DownloadSteps {
     if (this.check_exists(root)) return;
     const rawFolder = this.raw_folder(root);
     fs.mkdirSync(rawFolder, { recursive: true });
@@ -158,7 +167,7 @@ export class MNIST extends VisionDataset<Tensor, number> {
       for (const mirror of mirrors) {
         const url = `${mirror}${filename}`;
         try {
-          await download_and_extract_archive(url, rawFolder, { filename, md5 });
+          yield* download_and_extract_archive_steps(url, rawFolder, { filename, md5 });
           done = true;
           break;
         } catch (e) {
@@ -183,9 +192,9 @@ export class MNIST extends VisionDataset<Tensor, number> {
     return this.targetList.length;
   }
 
-  /** A copy of image `index` (uint8 28×28, PIL mode "L") and its label as a number. */
+  /** A copy of image `index` (uint8 28×28, PIL mode "L", marked as a PIL image) and its label as a number. */
   protected rawItem(index: number): [Tensor, number] {
-    return [this.data.select(0, index).clone(), this.targetList[index]];
+    return [markPil(this.data.select(0, index).clone()), this.targetList[index]];
   }
 
   extra_repr(): string {

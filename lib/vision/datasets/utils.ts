@@ -1,25 +1,22 @@
 /**
  * torchvision.datasets.utils: MD5 checks, downloads and archive extraction, with torchvision's
  * rules (a present file with the right MD5 is not downloaded again; a download whose MD5 does
- * not match is an error). Downloads are async (Node has no synchronous HTTP), so datasets offer
- * `await Dataset.create(root, { download: true })` where Python passes `download=True`.
+ * not match is an error). Each download comes synchronous, as torchvision's
+ * (`download_url_sync`: the fetch runs in a worker thread while this one blocks; what dataset
+ * constructors use for `download: true`), and async (`download_url`: nothing blocks).
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as http from 'http';
-import * as https from 'https';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { TorchError } from '../../errors';
+import { URLError } from './_fetch';
+import { DownloadSteps, run_async, run_sync } from './_steps';
 import { extractTar } from './tar';
 
-/** Python's urllib.error.URLError: the network failed (MNIST then tries its next mirror). */
-export class URLError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'URLError';
-  }
-}
+export { URLError };
+export { run_async, run_sync };
+export type { DownloadSteps, FetchRequest } from './_steps';
 
 /**
  * Base URL that replaces every dataset's download location when set (a local mirror, or a test
@@ -59,49 +56,12 @@ export function check_integrity(fpath: string, md5?: string | null): boolean {
   return check_md5(fpath, md5);
 }
 
-function fetchTo(url: string, dest: string, hops: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      reject(new URLError(`<urlopen error invalid URL '${url}'>`));
-      return;
-    }
-    const get = parsed.protocol === 'https:' ? https.get : parsed.protocol === 'http:' ? http.get : null;
-    if (!get) {
-      reject(new URLError(`<urlopen error unknown url type: ${parsed.protocol}>`));
-      return;
-    }
-    const req = get(url, { headers: { 'User-Agent': 'torchts' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (hops <= 0) reject(new URLError(`Request to ${url} exceeded the redirect limit`));
-        else fetchTo(new URL(res.headers.location, url).toString(), dest, hops - 1).then(resolve, reject);
-        return;
-      }
-      if (status !== 200) {
-        res.resume();
-        reject(new URLError(`HTTP Error ${status}: ${res.statusMessage ?? ''} (${url})`));
-        return;
-      }
-      const out = fs.createWriteStream(dest);
-      res.on('error', (e) => out.destroy(e));
-      out.on('error', (e) => reject(new URLError(`download of ${url} failed: ${e.message}`)));
-      out.on('finish', () => resolve());
-      res.pipe(out);
-    });
-    req.on('error', (e) => reject(new URLError(`<urlopen error ${e.message}> (${url})`)));
-  });
-}
-
 /**
- * Downloads `url` into `root/filename` unless that file is already there with the right MD5.
- * The bytes go to a `.part` file renamed on success, so an interrupted download never looks
- * like a finished one.
+ * Downloads `url` into `root/filename` unless that file is already there with the right MD5, as
+ * steps for run_sync / run_async (./_steps.ts). The bytes go to a `.part` file renamed on
+ * success, so an interrupted download never looks like a finished one.
  */
-export async function download_url(url: string, root: string, filename?: string, md5?: string | null): Promise<void> {
+export function* download_url_steps(url: string, root: string, filename?: string, md5?: string | null): DownloadSteps {
   const fpath = path.join(root, filename ?? path.basename(new URL(url).pathname));
   fs.mkdirSync(root, { recursive: true });
   if (check_integrity(fpath, md5)) {
@@ -111,7 +71,7 @@ export async function download_url(url: string, root: string, filename?: string,
   console.log(`Downloading ${url} to ${fpath}`);
   const part = fpath + '.part';
   try {
-    await fetchTo(url, part, 3);
+    yield { url, dest: part, hops: 3 };
     fs.renameSync(part, fpath);
   } finally {
     fs.rmSync(part, { force: true });
@@ -123,6 +83,15 @@ export async function download_url(url: string, root: string, filename?: string,
       'RuntimeError',
     );
   }
+}
+
+export function download_url(url: string, root: string, filename?: string, md5?: string | null): Promise<void> {
+  return run_async(download_url_steps(url, root, filename, md5));
+}
+
+/** download_url, blocking until done (torchvision's download_url). */
+export function download_url_sync(url: string, root: string, filename?: string, md5?: string | null): void {
+  run_sync(download_url_steps(url, root, filename, md5));
 }
 
 function gunzip(from: string): Buffer {
@@ -162,15 +131,40 @@ export function extract_archive(from_path: string, to_path?: string, remove_fini
   return to;
 }
 
-export async function download_and_extract_archive(
+export interface DownloadArchiveOptions {
+  extract_root?: string;
+  filename?: string;
+  md5?: string | null;
+  remove_finished?: boolean;
+}
+
+/** download_url_steps, then the archive extracted into `extract_root` (default: `download_root`). */
+export function* download_and_extract_archive_steps(
   url: string,
   download_root: string,
-  opts: { extract_root?: string; filename?: string; md5?: string | null; remove_finished?: boolean } = {},
-): Promise<void> {
+  opts: DownloadArchiveOptions = {},
+): DownloadSteps {
   const filename = opts.filename ?? path.basename(new URL(url).pathname);
-  await download_url(url, download_root, filename, opts.md5);
+  yield* download_url_steps(url, download_root, filename, opts.md5);
   const archive = path.join(download_root, filename);
   const extractRoot = opts.extract_root ?? download_root;
   console.log(`Extracting ${archive} to ${extractRoot}`);
   extract_archive(archive, extractRoot, opts.remove_finished ?? false);
+}
+
+export function download_and_extract_archive(
+  url: string,
+  download_root: string,
+  opts: DownloadArchiveOptions = {},
+): Promise<void> {
+  return run_async(download_and_extract_archive_steps(url, download_root, opts));
+}
+
+/** download_and_extract_archive, blocking until done (torchvision's). */
+export function download_and_extract_archive_sync(
+  url: string,
+  download_root: string,
+  opts: DownloadArchiveOptions = {},
+): void {
+  run_sync(download_and_extract_archive_steps(url, download_root, opts));
 }

@@ -6,11 +6,14 @@
  * Images: torchts has no PIL. Where torchvision hands a PIL image to `transform`, these datasets
  * hand a uint8 CPU tensor in HWC layout (H×W for one-channel "L" images such as MNIST, H×W×3 for
  * RGB). torchts' transforms (ToTensor, ...) accept such tensors as they accept PIL images.
+ *
+ * Constructors take `(root, opts)` or, as torchvision's keyword call, `({ root, ...opts })`.
  */
 import * as os from 'os';
 import { TorchError } from '../../errors';
 import { Dataset } from '../../utils/data/dataset';
 import type { WorkerSpec } from '../../utils/data/worker_spec';
+import { RootArgs, rootArgs, WithRoot } from './_args';
 
 export type Transform<I = unknown, O = unknown> = (input: I) => O;
 
@@ -21,7 +24,7 @@ export interface VisionDatasetOptions<I, T> {
   transforms?: ((image: I, target: T) => [unknown, unknown]) | null;
 }
 
-function expanduser(p: string): string {
+export function expanduser(p: string): string {
   return p === '~' || p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
 }
 
@@ -31,8 +34,11 @@ export abstract class VisionDataset<I = unknown, T = unknown> extends Dataset<[u
   target_transform: Transform<T> | null;
   transforms: ((image: I, target: T) => [unknown, unknown]) | null;
 
-  constructor(root: string, opts: VisionDatasetOptions<I, T> = {}) {
+  constructor(root: string, opts?: VisionDatasetOptions<I, T>);
+  constructor(opts: WithRoot<VisionDatasetOptions<I, T>>);
+  constructor(...args: RootArgs<VisionDatasetOptions<I, T>>) {
     super();
+    const [root, opts] = rootArgs<VisionDatasetOptions<I, T>>('VisionDataset.__init__', args);
     this.root = expanduser(root);
     const hasSeparate = opts.transform != null || opts.target_transform != null;
     if (opts.transforms != null && hasSeparate) {

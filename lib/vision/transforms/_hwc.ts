@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../../index';
 import { N } from '../../native';
-import { PIL_RESAMPLE } from './_image';
+import { markPil, PIL_RESAMPLE } from './_image';
 import type { InterpolationMode, PaddingMode } from './_image';
 
 /** Padding modes of the native pad-and-crop (ops_vision.cc PadMode). */
@@ -48,12 +48,12 @@ export function padCrop(
   height: number,
   width: number,
 ): Tensor {
-  return new Tensor(N.vision_pad_crop(img._h, ltrb, PAD_MODES[mode], fill, top, left, height, width));
+  return markPil(new Tensor(N.vision_pad_crop(img._h, ltrb, PAD_MODES[mode], fill, top, left, height, width)));
 }
 
 /** img.flip(dim) for dim 0 (vertical) or 1 (horizontal), as a contiguous copy. */
 export function flipHwc(img: Tensor, dim: 0 | 1): Tensor {
-  return new Tensor(N.vision_flip_hwc(img._h, dim));
+  return markPil(new Tensor(N.vision_flip_hwc(img._h, dim)));
 }
 
 /** Image.resize of img[top:top+height, left:left+width] (a box inside the image) to out = [h, w]. */
@@ -66,5 +66,6 @@ export function pilResizedCrop(
   out: readonly number[],
   mode: InterpolationMode,
 ): Tensor {
-  return new Tensor(N.vision_pil_resized_crop(img._h, top, left, height, width, out[0], out[1], PIL_RESAMPLE[mode]));
+  const h = N.vision_pil_resized_crop(img._h, top, left, height, width, out[0], out[1], PIL_RESAMPLE[mode]);
+  return markPil(new Tensor(h));
 }

@@ -5,6 +5,11 @@
  * or a 2-D uint8 H×W grayscale image, as datasets return them; a "tensor image" is torchvision's
  * [..., C, H, W] tensor of any dtype. Where torchvision branches on `isinstance(img, Tensor)`,
  * these helpers branch on `isPilLike`.
+ *
+ * What an image IS decides its kind, not its shape: the built-in datasets, to_pil_image and every
+ * op that turns a PIL image into a PIL image mark their output (markPil), so a 3-pixel-high RGB
+ * image (3×W×3) stays a PIL image through a Compose chain. Only unmarked tensors (user code) are
+ * classified by shape, as before.
  */
 import * as torch from '../../index';
 import { Tensor, dtype } from '../../index';
@@ -16,11 +21,43 @@ import type { Handle } from '../../native';
 const PIL_CHANNELS = [1, 3, 4];
 
 /**
- * True for a PIL-like HWC (or 2-D) uint8 image. A 3-D uint8 tensor whose first AND last dimension
- * are both channel counts (e.g. 3×H×3) is taken as a CHW tensor image: torchvision's tensor
- * convention wins the tie, since the HWC reading is the one that needs opting into.
+ * The PIL images: a WeakSet of Tensor objects rather than a property on them, so a Tensor's hidden
+ * class never changes (no polymorphic property access anywhere else), nothing shows on the object,
+ * and an entry goes when its image is collected. A mark belongs to one Tensor object: views,
+ * copies and tensors sent to another thread are unmarked, as they are new objects.
+ */
+const PIL_IMAGES = new WeakSet<Tensor>();
+
+/** A uint8 H×W or H×W×C (C in 1, 3, 4) tensor: the layouts a PIL image has here. */
+function hasPilLayout(img: Tensor): boolean {
+  if (img.dtype !== torch.uint8) return false;
+  const d = img.dim();
+  return d === 2 || (d === 3 && PIL_CHANNELS.includes(img.size(2)));
+}
+
+/**
+ * Marks `img` as a PIL image (in place, and returns it): one WeakSet insertion, no native call.
+ * The layout is checked where the mark is read, so a mark on a tensor of another layout (or one
+ * reshaped in place since) never makes it a PIL image.
+ */
+export function markPil(img: Tensor): Tensor {
+  PIL_IMAGES.add(img);
+  return img;
+}
+
+/** Whether `img` carries the PIL mark (and still has a PIL layout: in-place reshapes drop out). */
+export function isMarkedPil(img: Tensor): boolean {
+  return PIL_IMAGES.has(img) && hasPilLayout(img);
+}
+
+/**
+ * True for a PIL image: a marked one, or an unmarked uint8 tensor whose shape reads as HWC (or
+ * 2-D). For unmarked tensors, one whose first AND last dimension are both channel counts (e.g.
+ * 3×H×3) is taken as a CHW tensor image: torchvision's tensor convention wins the tie. Images
+ * from the datasets, to_pil_image and the transforms are marked, so the tie only meets user tensors.
  */
 export function isPilLike(img: Tensor): boolean {
+  if (PIL_IMAGES.has(img)) return hasPilLayout(img);
   if (img.dtype !== torch.uint8) return false;
   const d = img.dim();
   if (d === 2) return true;
@@ -53,10 +90,12 @@ export function getDimensions(img: Tensor): [number, number, number] {
  */
 export function onChw(img: Tensor, op: (chw: Tensor) => Tensor): Tensor {
   if (!isPilLike(img)) return op(img);
-  if (img.dim() === 2) return op(img.unsqueeze(0)).squeeze(0);
-  return op(img.permute(2, 0, 1))
-    .permute(1, 2, 0)
-    .contiguous();
+  if (img.dim() === 2) return markPil(op(img.unsqueeze(0)).squeeze(0));
+  return markPil(
+    op(img.permute(2, 0, 1))
+      .permute(1, 2, 0)
+      .contiguous(),
+  );
 }
 
 /** Python's round(): half to even (center_crop and the get_params helpers depend on it). */

@@ -3,11 +3,12 @@
  * `adjust_brightness/contrast/saturation/hue` and `rgb_to_grayscale` on a PIL-like image give
  * Pillow's exact bytes (Pillow 9: ImageEnhance + Image.blend, convert('L'), convert('HSV')).
  * CPU images take one fused native each (native/vision_pil.cc); others (a uint8 HWC image on a
- * GPU) take the same arithmetic as tensor ops.
+ * GPU) take the same arithmetic as tensor ops. Each returns a marked PIL image (see _image.ts).
  */
 import * as torch from '../../index';
 import { Tensor } from '../../index';
 import { N } from '../../native';
+import { markPil } from './_image';
 
 /** convert('L'): L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16 (Pillow's fixed-point ITU-R 601-2). */
 function pilGrayOps(img: Tensor): Tensor {
@@ -45,29 +46,29 @@ const CONTRAST = 1;
 const COLOR = 2;
 
 export function pilBrightness(img: Tensor, factor: number): Tensor {
-  if (!img.is_cuda) return new Tensor(N.vision_pil_enhance(img._h, BRIGHTNESS, factor));
-  return blend(torch.zeros_like(img), img, factor);
+  if (!img.is_cuda) return markPil(new Tensor(N.vision_pil_enhance(img._h, BRIGHTNESS, factor)));
+  return markPil(blend(torch.zeros_like(img), img, factor));
 }
 
 /** ImageEnhance.Contrast: the degenerate image is the L mean, int(mean + 0.5), in every band. */
 export function pilContrast(img: Tensor, factor: number): Tensor {
-  if (!img.is_cuda) return new Tensor(N.vision_pil_enhance(img._h, CONTRAST, factor));
+  if (!img.is_cuda) return markPil(new Tensor(N.vision_pil_enhance(img._h, CONTRAST, factor)));
   const mean = Math.floor(Number(pilGrayOps(img).to(torch.float64).mean().item()) + 0.5);
-  return blend(torch.full_like(img, mean), img, factor);
+  return markPil(blend(torch.full_like(img, mean), img, factor));
 }
 
 /** ImageEnhance.Color: the degenerate image is convert('L').convert(mode). */
 export function pilSaturation(img: Tensor, factor: number): Tensor {
-  if (!img.is_cuda) return new Tensor(N.vision_pil_enhance(img._h, COLOR, factor));
-  return blend(fromGray(pilGrayOps(img), img), img, factor);
+  if (!img.is_cuda) return markPil(new Tensor(N.vision_pil_enhance(img._h, COLOR, factor)));
+  return markPil(blend(fromGray(pilGrayOps(img), img), img, factor));
 }
 
 /** to_grayscale(img, n): convert('L'), stacked to 3 equal bands for n = 3. */
 export function pilToGrayscale(img: Tensor, numOutputChannels: number): Tensor {
-  if (!img.is_cuda) return new Tensor(N.vision_pil_gray(img._h, numOutputChannels));
+  if (!img.is_cuda) return markPil(new Tensor(N.vision_pil_gray(img._h, numOutputChannels)));
   const l = pilGrayOps(img);
-  if (numOutputChannels === 1) return l; // an L image: H×W, as np.array(pil_l_image)
-  return l.unsqueeze(2).expand(l.size(0), l.size(1), 3).contiguous();
+  if (numOutputChannels === 1) return markPil(l); // an L image: H×W, as np.array(pil_l_image)
+  return markPil(l.unsqueeze(2).expand(l.size(0), l.size(1), 3).contiguous());
 }
 
 /**
@@ -76,5 +77,5 @@ export function pilToGrayscale(img: Tensor, numOutputChannels: number): Tensor {
  * alpha). L images are returned unchanged, as torchvision does.
  */
 export function pilHue(img: Tensor, hue_factor: number): Tensor {
-  return new Tensor(N.vision_pil_hue(img._h, hue_factor));
+  return markPil(new Tensor(N.vision_pil_hue(img._h, hue_factor)));
 }

@@ -9,7 +9,7 @@ import * as torch from '../../index';
 import { Tensor } from '../../index';
 import { N } from '../../native';
 import type { Args } from '../../nn/functional';
-import { bindArgs, checkTensor, getDimensions, isPilCpu, onChw, PIL_RESAMPLE } from './_image';
+import { bindArgs, checkTensor, getDimensions, isPilCpu, markPil, onChw, PIL_RESAMPLE } from './_image';
 import type { InterpolationMode } from './_image';
 
 /** _get_inverse_affine_matrix(center, angle, translate, scale, shear, inverted=True) */
@@ -76,7 +76,7 @@ function rotatePil(img: Tensor, angle: number, o: Required<RotateOptions>): Tens
   const resample = PIL_RESAMPLE[o.interpolation];
   if (resample === undefined) throw new Error(`Unknown resampling filter (${o.interpolation}).`);
   const [cx, cy] = o.center === null ? [NaN, NaN] : [o.center[0], o.center[1]];
-  return new Tensor(N.vision_pil_rotate(img._h, angle, resample, o.expand, cx, cy, fills));
+  return markPil(new Tensor(N.vision_pil_rotate(img._h, angle, resample, o.expand, cx, cy, fills)));
 }
 
 export interface RotateOptions {

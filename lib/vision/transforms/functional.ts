@@ -2,7 +2,8 @@
  * torchvision.transforms.functional (0.14) for torchts: every function takes a tensor image
  * ([..., C, H, W], any dtype) or a PIL-like uint8 HWC image (see _image.ts) and follows the
  * torchvision branch for that kind. Tensor images take `functional_tensor`'s path op for op, so
- * values match torchvision's tensor path; PIL-like images keep their layout (PIL in, PIL out).
+ * values match torchvision's tensor path; PIL-like images keep their layout and their PIL mark
+ * (PIL in, PIL out; see _image.ts). to_pil_image (_to_pil.ts) makes PIL images from CHW tensors.
  *
  * PIL-like inputs and Pillow: crops, flips and pads are exact; on CPU images, brightness,
  * contrast, saturation, hue, grayscale, rotate and resize reproduce Pillow's arithmetic exactly,
@@ -37,6 +38,8 @@ import { pilBrightness, pilContrast, pilSaturation, pilToGrayscale } from './_pi
 
 export { getDimensions as get_dimensions, isPilLike as is_pil_like, InterpolationMode } from './_image';
 export type { PaddingMode } from './_image';
+export { to_pil_image } from './_to_pil';
+export type { NdArrayLike } from './_to_pil';
 
 export function get_image_size(img: Tensor): [number, number] {
   const [, h, w] = getDimensions(img);
@@ -162,7 +165,12 @@ export function normalize(t: Tensor, mean: readonly number[], std: readonly numb
 // ------------------------------------------------------------------ geometry
 
 /** torchvision's _compute_resized_output_size. */
-function resizedOutputSize(h: number, w: number, size: readonly number[], maxSize: number | null): [number, number] {
+export function resizedOutputSize(
+  h: number,
+  w: number,
+  size: readonly number[],
+  maxSize: number | null,
+): [number, number] {
   if (size.length !== 1) return [size[0], size[1]];
   const [short, long] = w <= h ? [w, h] : [h, w];
   const requested = size[0];

@@ -66,16 +66,35 @@ export class Transform extends torch.nn.Module<ImageFn> {
   }
 }
 
-/** Compose(transforms): applies each in order. */
-export class Compose extends Transform {
-  constructor(readonly transforms: readonly ImageFn[]) {
-    super();
-    _record(this, Compose, arguments);
-  }
-  override forward(img: Tensor): Tensor {
-    return this.transforms.reduce((x, t) => t(x), img);
+/**
+ * A class that can also be called without `new`, as Python calls classes: the seed's
+ * `transforms.Compose([...])` ports unchanged. `instanceof`, subclassing and `new` still work.
+ */
+function newless<C extends new (...args: never[]) => object>(
+  cls: C,
+): C & ((...args: ConstructorParameters<C>) => InstanceType<C>) {
+  return new Proxy(cls, {
+    apply: (target, _this, args: unknown[]) => new target(...(args as never[])),
+  }) as C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
+}
+
+// The class itself, named Compose (repr, workerSpec) behind the callable export below.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+namespace impl {
+  export class Compose extends Transform {
+    constructor(readonly transforms: readonly ImageFn[]) {
+      super();
+      _record(this, Compose, arguments);
+    }
+    override forward(img: Tensor): Tensor {
+      return this.transforms.reduce((x, t) => t(x), img);
+    }
   }
 }
+
+/** Compose(transforms): applies each in order; `transforms.Compose([...])` or `new transforms.Compose([...])`. */
+export const Compose = newless(impl.Compose);
+export type Compose = impl.Compose;
 
 /** ToTensor(): HWC (or 2-D) uint8 → C×H×W float in [0, 1]. */
 export class ToTensor extends Transform {
@@ -88,6 +107,17 @@ export class ToTensor extends Transform {
 export class PILToTensor extends Transform {
   override forward(pic: Tensor): Tensor {
     return F.pil_to_tensor(pic);
+  }
+}
+
+/** ToPILImage(mode=None): C×H×W tensor (or H×W×C ndarray-like) → PIL image (see F.to_pil_image). */
+export class ToPILImage extends Transform {
+  constructor(readonly mode: string | null = null) {
+    super();
+    _record(this, ToPILImage, arguments);
+  }
+  override forward(pic: Tensor | F.NdArrayLike): Tensor {
+    return F.to_pil_image(pic, this.mode);
   }
 }
 

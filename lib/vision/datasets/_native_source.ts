@@ -1,0 +1,44 @@
+/**
+ * Describes the built-in in-memory datasets (MNIST, FashionMNIST, CIFAR10, CIFAR100) to the
+ * DataLoader's native worker threads (torch.utils.data _native_loader.ts): their uint8 images,
+ * their labels and their transform compiled to native ops. A dataset qualifies when its items are
+ * made by the built-in code (a subclass that only names other files does; one that overrides
+ * getitem or rawItem does not) and it has no target_transform or joint transforms; anything
+ * else loads through worker_threads.
+ */
+import { int64, tensor } from '../../index';
+import type { Tensor } from '../../index';
+import type { NativeSource } from '../../utils/data/_native_loader';
+import { nativePlan } from '../transforms/_native_plan';
+import { CIFAR10 } from './cifar';
+import { MNIST } from './mnist';
+
+/** The built-in item path: VisionDataset.getitem over the class's own rawItem. */
+interface ItemPath {
+  getitem: unknown;
+  __getitem__: unknown;
+  rawItem: unknown;
+}
+
+function builtinItems(ds: object, base: typeof MNIST | typeof CIFAR10): boolean {
+  const own = ds as unknown as ItemPath;
+  const proto = base.prototype as unknown as ItemPath;
+  return own.getitem === proto.getitem && own.__getitem__ === proto.__getitem__ && own.rawItem === proto.rawItem;
+}
+
+export function nativeVisionSource(dataset: unknown): NativeSource | null {
+  if (dataset === null || typeof dataset !== 'object') return null;
+  const base = dataset instanceof MNIST ? MNIST : dataset instanceof CIFAR10 ? CIFAR10 : null;
+  if (base === null || !builtinItems(dataset, base)) return null;
+  const ds = dataset as MNIST | CIFAR10;
+  if (ds.target_transform !== null || ds.transforms !== null) return null;
+  const data = ds.data;
+  if (data.dtype.name !== 'uint8' || data.is_cuda || data.shape[0] !== ds.length) return null;
+  const plan = nativePlan(ds.transform, data.shape.slice(1));
+  if (plan === null) return null;
+  // Read each epoch, as the worker_threads path re-reads the dataset: labels may be edited.
+  const t = ds.targets;
+  const targets = Array.isArray(t) ? tensor(t, { dtype: int64 }) : (t as Tensor).to(int64);
+  if (targets.shape.length !== 1 || targets.shape[0] !== ds.length) return null;
+  return { name: ds.constructor.name, data, targets, plan };
+}

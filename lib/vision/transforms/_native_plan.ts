@@ -1,0 +1,193 @@
+/**
+ * Compiles a built-in transform (or a Compose of them) into the op plan the DataLoader's native
+ * worker threads run (native/data_pipeline.cc), for images of one known shape, as the built-in
+ * in-memory datasets have. The image's kind and shape are followed through the chain, so every
+ * size, padding and branch the TS transform would compute per image is fixed here, and the
+ * native op makes only the random draws and the kernel calls, the same ones in the same order
+ * as the TS forward (transforms.ts, functional.ts).
+ *
+ * Anything not known to give the same result natively returns null, and the loader then uses
+ * worker_threads: a transform of the user's (or a subclass), Lambda, a branch the TS path takes
+ * through its composed fallback, or a case where the TS transform would throw (so the error is
+ * raised where it is raised today).
+ */
+import * as torch from '../../index';
+import { nativePadOk, parsePadding } from './_hwc';
+import { PIL_RESAMPLE, pyRound, floorDiv } from './_image';
+import { resizedOutputSize } from './functional';
+import * as T from './transforms';
+
+/** data_pipeline.cc PlanOp codes. */
+const OP = {
+  randomCrop: 0,
+  padCrop: 1,
+  flip: 2,
+  colorJitter: 3,
+  randomResizedCrop: 4,
+  resize: 5,
+  toTensor: 6,
+  pilToTensor: 7,
+  normalize: 8,
+} as const;
+
+const PAD_MODES: Readonly<Record<string, number>> = { constant: 0, edge: 1, reflect: 2, symmetric: 3 };
+
+/** The image between two ops: PIL-like (uint8 H×W×C, or H×W when twoD) or a C×H×W tensor. */
+interface ImageState {
+  kind: 'pil' | 'tensor';
+  c: number;
+  h: number;
+  w: number;
+  twoD: boolean;
+  float: boolean;
+}
+
+type Step = (s: ImageState, plan: number[][]) => ImageState | null;
+
+/** True when `t` is exactly built-in class `cls` (a subclass may override forward). */
+function exactly<C extends abstract new (...a: never[]) => unknown>(t: unknown, cls: C): t is InstanceType<C> {
+  return (
+    typeof t === 'function' &&
+    Object.getPrototypeOf(t) === cls.prototype &&
+    !Object.prototype.hasOwnProperty.call(t, 'forward')
+  );
+}
+
+function pil(s: ImageState, h: number, w: number): ImageState {
+  return { ...s, h, w };
+}
+
+function randomCrop(t: T.RandomCrop, s: ImageState, plan: number[][]): ImageState | null {
+  // RandomCrop.forwardPil: padding and pad_if_needed folded into one pad-and-crop.
+  const [th, tw] = t.size;
+  const lrtb = t.padding === null ? [0, 0, 0, 0] : parsePadding(t.padding);
+  let [height, width] = [s.h + lrtb[2] + lrtb[3], s.w + lrtb[0] + lrtb[1]];
+  if (t.pad_if_needed && (width < tw || height < th)) {
+    if (t.padding !== null && t.padding_mode !== 'constant' && t.padding_mode !== 'edge') return null;
+    const dw = width < tw ? tw - width : 0;
+    const dh = height < th ? th - height : 0;
+    [lrtb[0], lrtb[1], lrtb[2], lrtb[3]] = [lrtb[0] + dw, lrtb[1] + dw, lrtb[2] + dh, lrtb[3] + dh];
+    [height, width] = [height + 2 * dh, width + 2 * dw];
+  }
+  const mode = lrtb.some((v) => v !== 0) ? t.padding_mode : 'constant';
+  if (!nativePadOk(s.h, s.w, lrtb, mode) || height < th || width < tw) return null;
+  plan.push([OP.randomCrop, lrtb[0], lrtb[2], lrtb[1], lrtb[3], PAD_MODES[mode], t.fill, height, width, th, tw]);
+  return pil(s, th, tw);
+}
+
+function centerCrop(t: T.CenterCrop, s: ImageState, plan: number[][]): ImageState | null {
+  // functional.center_crop: zero padding where the crop is larger, then the central box.
+  const [ch, cw] = t.size;
+  const l = cw > s.w ? floorDiv(cw - s.w, 2) : 0;
+  const top = ch > s.h ? floorDiv(ch - s.h, 2) : 0;
+  const r = cw > s.w ? floorDiv(cw - s.w + 1, 2) : 0;
+  const b = ch > s.h ? floorDiv(ch - s.h + 1, 2) : 0;
+  const [h, w] = [s.h + top + b, s.w + l + r];
+  if (ch === s.h && cw === s.w) return s;
+  plan.push([OP.padCrop, l, top, r, b, 0, 0, pyRound((h - ch) / 2), pyRound((w - cw) / 2), ch, cw]);
+  return pil(s, ch, cw);
+}
+
+function pad(t: T.Pad, s: ImageState, plan: number[][]): ImageState | null {
+  const [l, r, top, b] = parsePadding(t.padding);
+  if (!nativePadOk(s.h, s.w, [l, r, top, b], t.padding_mode)) return null;
+  const [h, w] = [s.h + top + b, s.w + l + r];
+  plan.push([OP.padCrop, l, top, r, b, PAD_MODES[t.padding_mode], t.fill, 0, 0, h, w]);
+  return pil(s, h, w);
+}
+
+function colorJitter(t: T.ColorJitter, s: ImageState, plan: number[][]): ImageState | null {
+  if (s.c !== 1 && s.c !== 3) return null;
+  const range = (r: readonly number[] | null): number[] => (r === null ? [NaN, NaN] : [r[0], r[1]]);
+  plan.push([
+    OP.colorJitter,
+    ...range(t.brightness),
+    ...range(t.contrast),
+    ...range(t.saturation),
+    ...range(t.hue),
+    s.c,
+  ]);
+  return s;
+}
+
+function randomResizedCrop(t: T.RandomResizedCrop, s: ImageState, plan: number[][]): ImageState | null {
+  const resample = PIL_RESAMPLE[t.interpolation];
+  const [oh, ow] = t.size;
+  if (resample === undefined || s.h < 1 || s.w < 1 || oh < 1 || ow < 1) return null;
+  plan.push([OP.randomResizedCrop, s.h, s.w, t.scale[0], t.scale[1], t.ratio[0], t.ratio[1], oh, ow, resample]);
+  return pil(s, oh, ow);
+}
+
+function resize(t: T.Resize, s: ImageState, plan: number[][]): ImageState | null {
+  const resample = PIL_RESAMPLE[t.interpolation];
+  const sizes = typeof t.size === 'number' ? [t.size] : [...t.size];
+  if (resample === undefined || (t.max_size !== null && sizes.length !== 1)) return null;
+  let out: [number, number];
+  try {
+    out = resizedOutputSize(s.h, s.w, sizes, t.max_size);
+  } catch {
+    return null;
+  }
+  if (out[0] === s.h && out[1] === s.w) return s;
+  if (s.h < 1 || s.w < 1 || out[0] < 1 || out[1] < 1) return null;
+  plan.push([OP.resize, s.h, s.w, out[0], out[1], resample]);
+  return pil(s, out[0], out[1]);
+}
+
+function normalize(t: T.Normalize, s: ImageState, plan: number[][]): ImageState | null {
+  const { mean, std } = t;
+  const dt = torch.get_default_dtype();
+  const asFloat = (v: number): number => (dt === torch.float32 ? Math.fround(v) : v);
+  if (mean.length !== std.length || (mean.length !== s.c && mean.length !== 1)) return null;
+  if (std.some((v) => asFloat(v) === 0) || ![...mean, ...std].every(Number.isFinite)) return null;
+  plan.push([OP.normalize, mean.length, ...mean, ...std]);
+  return s;
+}
+
+/** One transform's step, or null where it has none (the caller then falls back). */
+function stepFor(t: unknown): Step | null {
+  if (exactly(t, T.Compose)) {
+    const steps = t.transforms.map(stepFor);
+    if (steps.some((x) => x === null)) return null;
+    return (s, plan) => steps.reduce<ImageState | null>((acc, step) => (acc === null ? null : step!(acc, plan)), s);
+  }
+  const onPil =
+    (f: Step): Step =>
+    (s, plan) =>
+      s.kind === 'pil' ? f(s, plan) : null;
+  if (exactly(t, T.RandomCrop)) return onPil((s, plan) => randomCrop(t, s, plan));
+  if (exactly(t, T.CenterCrop)) return onPil((s, plan) => centerCrop(t, s, plan));
+  if (exactly(t, T.Pad)) return onPil((s, plan) => pad(t, s, plan));
+  if (exactly(t, T.ColorJitter)) return onPil((s, plan) => colorJitter(t, s, plan));
+  if (exactly(t, T.RandomResizedCrop)) return onPil((s, plan) => randomResizedCrop(t, s, plan));
+  if (exactly(t, T.Resize)) return onPil((s, plan) => resize(t, s, plan));
+  if (exactly(t, T.RandomHorizontalFlip) || exactly(t, T.RandomVerticalFlip)) {
+    const dim = exactly(t, T.RandomHorizontalFlip) ? 1 : 0;
+    return onPil((s, plan) => (plan.push([OP.flip, t.p, dim]), s));
+  }
+  if (exactly(t, T.ToTensor) || exactly(t, T.PILToTensor)) {
+    const toFloat = exactly(t, T.ToTensor);
+    return onPil((s, plan) => {
+      plan.push([toFloat ? OP.toTensor : OP.pilToTensor]);
+      return { ...s, kind: 'tensor', twoD: false, float: toFloat };
+    });
+  }
+  if (exactly(t, T.Normalize)) return (s, plan) => (s.kind === 'tensor' && s.float ? normalize(t, s, plan) : null);
+  return null;
+}
+
+/**
+ * The plan for `transform` (null: no transform) applied to PIL-like images of `shape` (H×W or
+ * H×W×C), or null when the transform cannot run natively.
+ */
+export function nativePlan(transform: unknown, shape: readonly number[]): number[][] | null {
+  if (shape.length !== 2 && shape.length !== 3) return null;
+  const c = shape.length === 2 ? 1 : shape[2];
+  if (c !== 1 && c !== 3 && c !== 4) return null;
+  const plan: number[][] = [];
+  if (transform === null || transform === undefined) return plan;
+  const step = stepFor(transform);
+  const start: ImageState = { kind: 'pil', c, h: shape[0], w: shape[1], twoD: shape.length === 2, float: false };
+  if (step === null || step(start, plan) === null) return null;
+  return plan;
+}

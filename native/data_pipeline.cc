@@ -1,0 +1,395 @@
+// data_pipeline: DataLoader workers as native threads, for the built-in in-memory datasets
+// (MNIST family, CIFAR) with built-in transforms. lib/utils/data/_native_loader.ts compiles
+// the dataset's transform into a plan of the ops below, with every size resolved in TS (the
+// images all have one shape), and hands this file the uint8 image tensor, the labels and the
+// plan. Each worker thread owns a CPU generator seeded base_seed + worker_id, as a PyTorch
+// worker does, and runs its batches in the order JS assigned them: the random draws are the
+// ones the TS transforms make (ops_vision.cc), in the same order, so batches equal those of the
+// worker_threads path and of Python's DataLoader with the same seed.
+//
+// JS submits (worker, batch index, sample indices) and takes batches by index, blocking
+// (`for...of`) or through a promise (`for await`). Errors in a thread come back on the batch
+// they belong to. Close() (end of epoch, break, finalizer, environment teardown) stops and
+// joins the threads.
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+
+#include "registry.h"
+#include "vision_ops.h"
+#include "vision_pil.h"
+
+namespace tts {
+
+namespace {
+
+constexpr napi_type_tag kPipelineTag = {0x7a3c51e08d2f4b96ULL, 0x5c19e6d2a07b83f1ULL};
+
+// Plan op codes (lib/utils/data/_native_loader.ts PLAN): [code, args...].
+enum PlanOp : int64_t {
+  kRandomCrop = 0,         // l t r b mode fill padded_h padded_w th tw: draws i then j unless sizes are equal
+  kPadCrop = 1,            // l t r b mode fill top left h w (Pad, CenterCrop)
+  kFlip = 2,               // p dim
+  kColorJitter = 3,        // b0 b1 c0 c1 s0 s1 h0 h1 channels (NaN: factor off)
+  kRandomResizedCrop = 4,  // h w s0 s1 r0 r1 out_h out_w resample
+  kResize = 5,             // h w out_h out_w resample
+  kToTensor = 6,           // (default float dtype)
+  kPilToTensor = 7,
+  kNormalize = 8,  // C mean... std...
+};
+
+struct Op {
+  int64_t code;
+  std::vector<double> a;
+  Tensor mean, std;  // kNormalize: C×1×1 in the default float dtype
+};
+
+struct Batch {
+  bool done = false;
+  Tensor images, targets;
+  std::string error;
+};
+
+int64_t I(double v) { return static_cast<int64_t>(v); }
+
+class Pipeline {
+ public:
+  Pipeline(Tensor data, Tensor targets, std::vector<Op> ops, int64_t workers, uint64_t baseSeed, ScalarType floatDt)
+      : data_(std::move(data)), targets_(std::move(targets)), ops_(std::move(ops)), queues_(workers), dt_(floatDt) {
+    for (int64_t w = 0; w < workers; w++) {
+      threads_.emplace_back([this, w, seed = baseSeed + static_cast<uint64_t>(w)] { Run(w, seed); });
+    }
+  }
+  ~Pipeline() { Close(); }
+
+  void Submit(int64_t worker, int64_t idx, std::vector<int64_t> indices) {
+    std::lock_guard<std::mutex> lock(mu_);
+    TORCH_CHECK(!closed_, "DataLoader native workers: the pipeline is closed");
+    TORCH_CHECK(worker >= 0 && worker < static_cast<int64_t>(queues_.size()), "bad worker ", worker);
+    queues_[worker].push_back({idx, std::move(indices)});
+    batches_[idx];
+    work_.notify_all();
+  }
+
+  bool Ready(int64_t idx) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = batches_.find(idx);
+    return closed_ || (it != batches_.end() && it->second.done);
+  }
+
+  // Blocks until batch idx is done; rethrows a worker's error on the batch it belongs to.
+  std::tuple<Tensor, Tensor> Take(int64_t idx) {
+    std::unique_lock<std::mutex> lock(mu_);
+    auto it = batches_.find(idx);
+    TORCH_CHECK(it != batches_.end(), "DataLoader native workers: batch ", idx, " was never requested");
+    done_.wait(lock, [&] { return closed_ || it->second.done; });
+    TORCH_CHECK(it->second.done, "DataLoader native workers: the pipeline was closed");
+    Batch b = std::move(it->second);
+    batches_.erase(it);
+    if (!b.error.empty()) throw std::runtime_error(b.error);
+    return {b.images, b.targets};
+  }
+
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) return;
+      closed_ = true;
+      work_.notify_all();
+      done_.notify_all();
+    }
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  struct Job {
+    int64_t idx;
+    std::vector<int64_t> indices;
+  };
+
+  void Run(int64_t w, uint64_t seed) {
+    at::NoGradGuard noGrad;
+    Opt<at::Generator> gen = at::detail::createCPUGenerator(seed);
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_.wait(lock, [&] { return closed_ || !queues_[w].empty(); });
+        if (closed_) return;
+        job = std::move(queues_[w].front());
+        queues_[w].pop_front();
+      }
+      Batch b;
+      try {
+        std::vector<Tensor> images;
+        images.reserve(job.indices.size());
+        for (int64_t i : job.indices) images.push_back(Sample(i, gen));
+        b.images = at::stack(images, 0);
+        std::vector<int64_t> rows(job.indices);
+        for (int64_t& r : rows) r = r < 0 ? r + data_.size(0) : r;
+        b.targets = targets_.index_select(0, at::tensor(rows, at::kLong));
+      } catch (const c10::Error& e) {
+        b.error = e.what_without_backtrace();
+      } catch (const std::exception& e) {
+        b.error = e.what();
+      }
+      b.done = true;
+      std::lock_guard<std::mutex> lock(mu_);
+      batches_[job.idx] = std::move(b);
+      done_.notify_all();
+    }
+  }
+
+  Tensor Sample(int64_t index, const Opt<at::Generator>& g) {
+    // JS checked the index (IndexError with the dataset's name); negative counts from the end.
+    TORCH_CHECK(index >= -data_.size(0) && index < data_.size(0), "index ", index, " is out of range");
+    Tensor x = data_.select(0, index < 0 ? index + data_.size(0) : index);
+    bool owned = false;  // x is a view of the dataset until an op makes a new tensor
+    for (const Op& op : ops_) {
+      const auto& a = op.a;
+      switch (op.code) {
+        case kRandomCrop: {
+          int64_t i = 0, j = 0;
+          if (!(I(a[6]) == I(a[8]) && I(a[7]) == I(a[9]))) {
+            i = at::randint(0, I(a[6]) - I(a[8]) + 1, {1}, g, at::kLong).item<int64_t>();
+            j = at::randint(0, I(a[7]) - I(a[9]) + 1, {1}, g, at::kLong).item<int64_t>();
+          }
+          x = PadCrop(x, {I(a[0]), I(a[1]), I(a[2]), I(a[3])}, I(a[4]), a[5], i, j, I(a[8]), I(a[9]));
+          break;
+        }
+        case kPadCrop:
+          x = PadCrop(x, {I(a[0]), I(a[1]), I(a[2]), I(a[3])}, I(a[4]), a[5], I(a[6]), I(a[7]), I(a[8]), I(a[9]));
+          break;
+        case kFlip:
+          if (!RandLess(a[0], dt_, g)) continue;
+          x = FlipHwc(x, I(a[1]));
+          break;
+        case kColorJitter:
+          x = ColorJitter(x, a, g);
+          break;
+        case kRandomResizedCrop: {
+          const auto [i, j, h, w] = ResizedCropParams(I(a[0]), I(a[1]), a[2], a[3], a[4], a[5], dt_, g);
+          x = PilResizedCrop(x, i, j, h, w, I(a[6]), I(a[7]), I(a[8]));
+          break;
+        }
+        case kResize:
+          x = PilResizedCrop(x, 0, 0, I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]));
+          break;
+        case kToTensor: {
+          // functional.to_tensor: one CHW tensor of the default dtype, copy_ then div_(255).
+          const Tensor chw = x.dim() == 2 ? x : x.permute({2, 0, 1});
+          const int64_t c = x.dim() == 2 ? 1 : x.size(2);
+          Tensor img = at::empty({c, x.size(0), x.size(1)}, at::TensorOptions().dtype(dt_));
+          img.copy_(chw);
+          x = img.div_(255);
+          break;
+        }
+        case kPilToTensor:
+          x = (x.dim() == 2 ? x.unsqueeze(2) : x).permute({2, 0, 1}).contiguous();
+          break;
+        case kNormalize:
+          if (!owned) x = x.clone();
+          x = x.sub_(op.mean).div_(op.std);
+          break;
+        default:
+          TORCH_CHECK(false, "DataLoader native workers: unknown plan op ", op.code);
+      }
+      owned = true;
+    }
+    return owned ? x : x.clone();
+  }
+
+  // ColorJitter on a PIL-like image: randperm(4), a draw per enabled factor, Pillow's kernels.
+  Tensor ColorJitter(Tensor x, const std::vector<double>& a, const Opt<at::Generator>& g) {
+    const Tensor perm = at::randperm(4, g, at::kLong);
+    double f[4];
+    for (int k = 0; k < 4; k++) f[k] = UniformItem(a[2 * k], a[2 * k + 1], dt_, g);
+    const bool gray = I(a[8]) == 1;
+    for (int k = 0; k < 4; k++) {
+      const int64_t id = perm.data_ptr<int64_t>()[k];
+      if (std::isnan(f[id])) continue;
+      if (id == 0) x = PilEnhanceImage(x, PilEnhance::kBrightness, f[0]);
+      else if (id == 1) x = PilEnhanceImage(x, PilEnhance::kContrast, f[1]);
+      else if (id == 2 && !gray) x = PilEnhanceImage(x, PilEnhance::kColor, f[2]);
+      else if (id == 3 && !gray) x = PilAdjustHue(x, f[3]);
+    }
+    return x;
+  }
+
+  Tensor data_, targets_;
+  std::vector<Op> ops_;
+  std::vector<std::deque<Job>> queues_;
+  std::map<int64_t, Batch> batches_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable work_, done_;
+  bool closed_ = false;
+  ScalarType dt_;
+};
+
+// The JS handle owns the pipeline; the environment's cleanup hook closes it first if the
+// environment ends (process or worker exit) while threads still run.
+struct Holder {
+  std::shared_ptr<Pipeline> p;
+};
+
+void CleanupHook(void* arg) { static_cast<Holder*>(arg)->p->Close(); }
+
+void FinalizePipeline(node_api_basic_env env, void* data, void*) {
+  auto* h = static_cast<Holder*>(data);
+  napi_remove_env_cleanup_hook(env, CleanupHook, h);
+  h->p->Close();
+  delete h;
+}
+
+struct PipelineArg {
+  std::shared_ptr<Pipeline> p;
+};
+
+std::vector<Op> GetPlan(napi_env env, napi_value v, ScalarType dt) {
+  std::vector<Op> ops;
+  uint32_t n = 0;
+  napi_get_array_length(env, v, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    napi_get_element(env, v, i, &e);
+    uint32_t m = 0;
+    napi_get_array_length(env, e, &m);
+    TORCH_CHECK(m >= 1, "pipeline plan: empty op");
+    Op op;
+    for (uint32_t k = 0; k < m; k++) {
+      napi_value x;
+      napi_get_element(env, e, k, &x);
+      if (k == 0) op.code = GetInt64(env, x);
+      else op.a.push_back(GetDouble(env, x));
+    }
+    if (op.code == kNormalize) {
+      const int64_t c = I(op.a.at(0));
+      TORCH_CHECK(static_cast<int64_t>(op.a.size()) == 1 + 2 * c, "pipeline plan: bad Normalize");
+      const auto opts = at::TensorOptions().dtype(dt);
+      op.mean = at::tensor(std::vector<double>(op.a.begin() + 1, op.a.begin() + 1 + c), at::kDouble)
+                    .to(opts)
+                    .view({-1, 1, 1});
+      op.std = at::tensor(std::vector<double>(op.a.begin() + 1 + c, op.a.end()), at::kDouble).to(opts).view({-1, 1, 1});
+    }
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+// The async take: waits for the batch on a libuv thread, resolves on the JS thread.
+struct TakeWork {
+  std::shared_ptr<Pipeline> p;
+  int64_t idx;
+  napi_deferred deferred;
+  napi_async_work work = nullptr;
+  Tensor images, targets;
+  std::string error;
+};
+
+void TakeExecute(napi_env, void* data) {
+  auto* t = static_cast<TakeWork*>(data);
+  try {
+    std::tie(t->images, t->targets) = t->p->Take(t->idx);
+  } catch (const c10::Error& e) {
+    t->error = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    t->error = e.what();
+  }
+}
+
+void TakeComplete(napi_env env, napi_status, void* data) {
+  std::unique_ptr<TakeWork> t(static_cast<TakeWork*>(data));
+  napi_delete_async_work(env, t->work);
+  if (!t->error.empty()) {
+    napi_value msg, err;
+    napi_create_string_utf8(env, t->error.c_str(), t->error.size(), &msg);
+    napi_create_error(env, nullptr, msg, &err);
+    napi_reject_deferred(env, t->deferred, err);
+    return;
+  }
+  napi_value arr;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_set_element(env, arr, 0, WrapTensor(env, t->images));
+  napi_set_element(env, arr, 1, WrapTensor(env, t->targets));
+  napi_resolve_deferred(env, t->deferred, arr);
+}
+
+}  // namespace
+
+template <>
+struct From<PipelineArg> {
+  static PipelineArg Get(napi_env env, napi_value v) {
+    napi_valuetype type;
+    bool tagged = false;
+    if (napi_typeof(env, v, &type) != napi_ok || type != napi_external ||
+        napi_check_object_type_tag(env, v, &kPipelineTag, &tagged) != napi_ok || !tagged)
+      ThrowArgType(env, v, "a DataLoader pipeline");
+    void* p = nullptr;
+    napi_get_value_external(env, v, &p);
+    return PipelineArg{static_cast<Holder*>(p)->p};
+  }
+};
+
+void RegisterPipelineOps(Registry& r) {
+  // pipeline_new(data uint8 N×H×W[×C], targets int64 N, plan, workers, base_seed, float dtype)
+  r.raw("pipeline_new", [](napi_env env, napi_callback_info info) -> napi_value {
+    try {
+      size_t argc = 6;
+      napi_value argv[6];
+      napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+      const Tensor& data = UnwrapTensor(env, argv[0]);
+      const Tensor& targets = UnwrapTensor(env, argv[1]);
+      TORCH_CHECK(data.scalar_type() == at::kByte && data.device().is_cpu() && (data.dim() == 3 || data.dim() == 4),
+                  "pipeline_new: expected uint8 CPU images N×H×W or N×H×W×C");
+      TORCH_CHECK(targets.scalar_type() == at::kLong && targets.dim() == 1 && targets.size(0) == data.size(0),
+                  "pipeline_new: expected int64 targets, one per image");
+      const ScalarType dt = GetScalarType(env, argv[5]);
+      std::vector<Op> plan = GetPlan(env, argv[2], dt);
+      const int64_t workers = GetInt64(env, argv[3]);
+      TORCH_CHECK(workers > 0, "pipeline_new: workers must be positive");
+      const auto seed = static_cast<uint64_t>(GetInt64(env, argv[4]));
+      auto* h = new Holder{std::make_shared<Pipeline>(data.contiguous(), targets.contiguous(), std::move(plan),
+                                                      workers, seed, dt)};
+      napi_value result;
+      if (napi_create_external(env, h, FinalizePipeline, nullptr, &result) != napi_ok) {
+        delete h;
+        throw std::runtime_error("torchts: could not create a pipeline handle");
+      }
+      napi_type_tag_object(env, result, &kPipelineTag);
+      napi_add_env_cleanup_hook(env, CleanupHook, h);
+      return result;
+    } catch (...) {
+      return ThrowCurrent(env);
+    }
+  });
+  r.def("pipeline_submit", +[](const PipelineArg& p, int64_t worker, int64_t idx, std::vector<int64_t> indices) {
+    p.p->Submit(worker, idx, std::move(indices));
+  });
+  r.def("pipeline_ready", +[](const PipelineArg& p, int64_t idx) { return p.p->Ready(idx); });
+  r.def("pipeline_take", +[](const PipelineArg& p, int64_t idx) { return p.p->Take(idx); });
+  r.def("pipeline_close", +[](const PipelineArg& p) { p.p->Close(); });
+  r.raw("pipeline_take_async", [](napi_env env, napi_callback_info info) -> napi_value {
+    try {
+      size_t argc = 2;
+      napi_value argv[2];
+      napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+      auto* t = new TakeWork{From<PipelineArg>::Get(env, argv[0]).p, GetInt64(env, argv[1]), nullptr};
+      napi_value promise, name;
+      napi_create_promise(env, &t->deferred, &promise);
+      napi_create_string_utf8(env, "torchts.pipeline_take", NAPI_AUTO_LENGTH, &name);
+      napi_create_async_work(env, nullptr, name, TakeExecute, TakeComplete, t, &t->work);
+      napi_queue_async_work(env, t->work);
+      return promise;
+    } catch (...) {
+      return ThrowCurrent(env);
+    }
+  });
+}
+
+}  // namespace tts
