@@ -23,6 +23,9 @@
 #include "vision_ops.h"
 #include "vision_pil.h"
 
+// OpenMP's per-thread team size, from the OpenMP runtime libtorch loads (weak: absent without one).
+extern "C" void omp_set_num_threads(int) __attribute__((weak));
+
 namespace tts {
 
 namespace {
@@ -113,6 +116,10 @@ class Pipeline {
   };
 
   void Run(int64_t w, uint64_t seed) {
+    // One intra-op thread per worker, as PyTorch's _worker_loop sets: the workers are the
+    // parallelism, and a team per worker thread would spin-wait on the cores they need. The
+    // OpenMP setting is per thread, so the main thread's own count is untouched.
+    if (omp_set_num_threads != nullptr) omp_set_num_threads(1);
     at::NoGradGuard noGrad;
     Opt<at::Generator> gen = at::detail::createCPUGenerator(seed);
     for (;;) {
