@@ -42,7 +42,8 @@ enum PlanOp : int64_t {
   kResize = 5,             // h w out_h out_w resample
   kToTensor = 6,           // (default float dtype)
   kPilToTensor = 7,
-  kNormalize = 8,  // C mean... std...
+  kNormalize = 8,           // C mean... std...
+  kRotate = 9,              // d0 d1 resample cx cy fill... (expand=False: the size is kept)
 };
 
 struct Op {
@@ -187,6 +188,12 @@ class Pipeline {
         case kResize:
           x = PilResizedCrop(x, 0, 0, I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]));
           break;
+        case kRotate: {
+          const double angle = UniformItem(a[0], a[1], dt_, g);
+          const std::vector<int64_t> fill(a.begin() + 5, a.end());
+          x = PilRotate(x, angle, I(a[2]), false, a[3], a[4], fill);
+          break;
+        }
         case kToTensor: {
           // functional.to_tensor: one CHW tensor of the default dtype, copy_ then div_(255).
           const Tensor chw = x.dim() == 2 ? x : x.permute({2, 0, 1});

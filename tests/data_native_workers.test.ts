@@ -99,11 +99,12 @@ const PIPELINES = {
         new T.RandomCrop(28, { padding: 3, padding_mode: 'reflect' }),
         new T.RandomHorizontalFlip(),
         new T.ColorJitter(0.5, 0.5),
+        new T.RandomRotation(15),
         new T.ToTensor(),
         new T.Normalize([0.286], [0.353]),
       ]),
     py: `T.Compose([T.RandomCrop(28, padding=3, padding_mode='reflect'), T.RandomHorizontalFlip(),
-           T.ColorJitter(0.5, 0.5), T.ToTensor(), T.Normalize((0.286,), (0.353,))])`,
+           T.ColorJitter(0.5, 0.5), T.RandomRotation(15), T.ToTensor(), T.Normalize((0.286,), (0.353,))])`,
   },
   cifar: {
     ts: () =>
@@ -111,13 +112,15 @@ const PIPELINES = {
         new T.RandomResizedCrop(24, { scale: [0.5, 1] }),
         new T.RandomVerticalFlip(0.3),
         new T.ColorJitter(0.4, 0.4, 0.4, 0.1),
+        new T.RandomRotation([-30, 10], { interpolation: T.InterpolationMode.BILINEAR, fill: [10, 20, 30] }),
         new T.Pad(2, 7),
         new T.CenterCrop(26),
         new T.ToTensor(),
         new T.Normalize([0.4914, 0.4822, 0.4465], [0.247, 0.2435, 0.2616]),
       ]),
     py: `T.Compose([T.RandomResizedCrop(24, scale=(0.5, 1)), T.RandomVerticalFlip(0.3),
-           T.ColorJitter(0.4, 0.4, 0.4, 0.1), T.Pad(2, 7), T.CenterCrop(26), T.ToTensor(),
+           T.ColorJitter(0.4, 0.4, 0.4, 0.1),
+           T.RandomRotation((-30, 10), interpolation=T.InterpolationMode.BILINEAR, fill=(10, 20, 30)), T.Pad(2, 7), T.CenterCrop(26), T.ToTensor(),
            T.Normalize((0.4914, 0.4822, 0.4465), (0.247, 0.2435, 0.2616))])`,
   },
   cifarUint8: {
@@ -216,11 +219,13 @@ describe('native worker threads', () => {
       }
     }
     expect(nativeSource(new OwnItems(tmp))).toBeNull();
-    // RandomRotation has no native op: the whole pipeline goes to worker_threads.
-    const rot = new datasets.FashionMNIST(tmp, {
-      transform: new T.Compose([new T.RandomRotation(10), new T.ToTensor()]),
+    // RandomErasing has no native op, and expand: true makes sizes random: worker_threads.
+    const erase = new datasets.FashionMNIST(tmp, {
+      transform: new T.Compose([new T.ToTensor(), new T.RandomErasing()]),
     });
-    expect(nativeSource(rot)).toBeNull();
+    expect(nativeSource(erase)).toBeNull();
+    const expand = new datasets.FashionMNIST(tmp, { transform: new T.RandomRotation(10, { expand: true }) });
+    expect(nativeSource(expand)).toBeNull();
   });
 
   test('random pipelines give Python’s num_workers=2 batches (PIL path, same seeds)', async () => {
@@ -309,7 +314,7 @@ describe('native worker threads', () => {
 
   test('what the threads do not run still loads through worker_threads (asynchronously)', async () => {
     const ds = new datasets.FashionMNIST(tmp, {
-      transform: new T.Compose([new T.RandomRotation(10), new T.ToTensor()]),
+      transform: new T.Compose([new T.ToTensor(), new T.RandomErasing()]),
     }) as unknown as data.Dataset<Pair>;
     const loader = new data.DataLoader<Pair, Batch>(ds, { batch_size: 45, num_workers: 2 });
     expect(() => loader[Symbol.iterator]()).toThrow(/for await/);

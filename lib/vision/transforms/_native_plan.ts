@@ -28,6 +28,7 @@ const OP = {
   toTensor: 6,
   pilToTensor: 7,
   normalize: 8,
+  rotate: 9,
 } as const;
 
 const PAD_MODES: Readonly<Record<string, number>> = { constant: 0, edge: 1, reflect: 2, symmetric: 3 };
@@ -134,6 +135,16 @@ function resize(t: T.Resize, s: ImageState, plan: number[][]): ImageState | null
   return pil(s, out[0], out[1]);
 }
 
+function rotate(t: T.RandomRotation, s: ImageState, plan: number[][]): ImageState | null {
+  // RandomRotation.forward → F.rotate's PIL path; expand makes the size random (no batch).
+  const resample = PIL_RESAMPLE[t.interpolation];
+  const fill = typeof t.fill === 'number' ? new Array<number>(s.c).fill(t.fill) : [...t.fill];
+  if (resample === undefined || t.expand || fill.length !== s.c) return null;
+  const [cx, cy] = t.center === null ? [NaN, NaN] : [t.center[0], t.center[1]];
+  plan.push([OP.rotate, t.degrees[0], t.degrees[1], resample, cx, cy, ...fill.map(Math.trunc)]);
+  return s;
+}
+
 function normalize(t: T.Normalize, s: ImageState, plan: number[][]): ImageState | null {
   const { mean, std } = t;
   const dt = torch.get_default_dtype();
@@ -161,6 +172,7 @@ function stepFor(t: unknown): Step | null {
   if (exactly(t, T.ColorJitter)) return onPil((s, plan) => colorJitter(t, s, plan));
   if (exactly(t, T.RandomResizedCrop)) return onPil((s, plan) => randomResizedCrop(t, s, plan));
   if (exactly(t, T.Resize)) return onPil((s, plan) => resize(t, s, plan));
+  if (exactly(t, T.RandomRotation)) return onPil((s, plan) => rotate(t, s, plan));
   if (exactly(t, T.RandomHorizontalFlip) || exactly(t, T.RandomVerticalFlip)) {
     const dim = exactly(t, T.RandomHorizontalFlip) ? 1 : 0;
     return onPil((s, plan) => (plan.push([OP.flip, t.p, dim]), s));
