@@ -16,30 +16,12 @@ import * as data from '../lib/utils/data';
 import { nativeSource } from '../lib/utils/data/_native_loader';
 import { datasets, transforms as T } from '../lib/vision';
 import { findPython } from './helpers/oracle';
+import { bytes, idx } from './helpers/fixtures';
 
 type Batch = [torch.Tensor, torch.Tensor];
 type Pair = [unknown, unknown];
 
 let tmp: string;
-
-/** An IDX file (the MNIST format): magic, big-endian dims, raw bytes. */
-function idx(magic: number, dims: number[], body: Uint8Array): Buffer {
-  const head = Buffer.alloc(4 + 4 * dims.length);
-  head.writeUInt32BE(magic, 0);
-  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([head, Buffer.from(body)]);
-}
-
-/** Deterministic pseudo-random bytes (no RNG state touched). */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 /** CIFAR-10's files with md5 checks off (a fixture, not the real archive). */
 class FixtureCIFAR10 extends datasets.CIFAR10 {

@@ -15,6 +15,7 @@ import { Generator } from '../lib/generator';
 import * as data from '../lib/utils/data';
 import { datasets, transforms as T } from '../lib/vision';
 import { findPython, PyResult, runPython } from './helpers/oracle';
+import { bytes, idx } from './helpers/fixtures';
 
 const root = path.resolve(__dirname, '..');
 const distVision = path.join(root, 'dist', 'lib', 'vision', 'index.js');
@@ -23,25 +24,6 @@ type Batch = [torch.Tensor, torch.Tensor];
 type Pair = [unknown, unknown];
 
 let tmp: string;
-
-/** An IDX file (the MNIST format): magic, big-endian dims, raw bytes. */
-function idx(magic: number, dims: number[], body: Uint8Array): Buffer {
-  const head = Buffer.alloc(4 + 4 * dims.length);
-  head.writeUInt32BE(magic, 0);
-  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([head, Buffer.from(body)]);
-}
-
-/** Deterministic pseudo-random bytes (no RNG state touched). */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 function plainInts(r: PyResult): number[] {
   return (r as Extract<PyResult, { kind: 'tensor' }>).data.map(Number);

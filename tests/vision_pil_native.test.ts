@@ -10,22 +10,12 @@ import { Tensor } from '../lib';
 import { N } from '../lib/native';
 import * as transforms from '../lib/vision/transforms';
 import { expectMatches, OracleCase, PyResult, runPython } from './helpers/oracle';
+import { PIL_SETUP } from './helpers/pil_setup';
 
 const F = transforms.functional;
 const T = transforms;
 
-const SETUP = `
-import numpy as np
-from PIL import Image
-import torchvision.transforms as T
-import torchvision.transforms.functional as TF
-from torchvision.transforms import InterpolationMode as IM
-def pil(t): return Image.fromarray(t.numpy())
-def arr(p): return torch.from_numpy(np.array(p))
-def seeded(s, fn):
-    torch.manual_seed(s)
-    return fn()
-`;
+const SETUP = PIL_SETUP;
 
 const EXACT = { atol: 0, rtol: 0 };
 
