@@ -32,14 +32,15 @@ test('large tensors are collected without dispose (bytes reported to V8)', () =>
   // The bytes of tensors not yet finalized, garbage included, while 6.4 GB of 16 MiB tensors
   // churn: without the reports V8 would not collect at all here (almost no JS allocation). V8
   // answers external-memory pressure with incremental marking, which can lag by several hundred
-  // MB in a loop this tight, hence the bound. (Resident memory is not the measure: glibc may keep
-  // freed 16 MiB blocks.)
+  // MB in a loop this tight, hence the bound: a fifth of what churns (uncollected, the peak would
+  // be all 6.4 GB); 1.53 GiB was seen once in a fresh-clone CI run. (Resident memory is not the
+  // measure: glibc may keep freed 16 MiB blocks.)
   let peak = 0;
   for (let i = 0; i < 400; i++) {
     torch.empty(4 * MiB).fill_(1); // 16 MiB each
     peak = Math.max(peak, torch.memory().bytes);
   }
-  expect(peak).toBeLessThan(1536 * MiB);
+  expect(peak).toBeLessThan(2048 * MiB);
 });
 
 test('dispose releases immediately and updates the counter', () => {
