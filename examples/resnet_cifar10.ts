@@ -83,14 +83,14 @@ async function main(): Promise<void> {
   const scheduler = new optim.lr_scheduler.CosineAnnealingLR(optimizer, { T_max: 200 });
 
   // Training
-  async function train(epoch: number): Promise<void> {
+  function train(epoch: number): void {
     console.log(`\nEpoch: ${epoch}`);
     net.train();
     let train_loss = 0;
     let correct = 0;
     let total = 0;
     let batch_idx = 0;
-    for await (const [x, y] of trainloader) {
+    for (const [x, y] of trainloader) {
       if (args.batches && batch_idx >= args.batches) break;
       const [inputs, targets] = [(x as Tensor).to(device), (y as Tensor).to(device)];
       optimizer.zero_grad();
@@ -108,27 +108,27 @@ async function main(): Promise<void> {
     }
   }
 
-  async function test(epoch: number): Promise<void> {
+  function test(epoch: number): void {
     net.eval();
     let test_loss = 0;
     let correct = 0;
     let total = 0;
     let batch_idx = 0;
-    for await (const [x, y] of testloader) {
-      if (args.batches && batch_idx >= args.batches) break;
-      const [inputs, targets] = [(x as Tensor).to(device), (y as Tensor).to(device)];
-      // with torch.no_grad(): per batch, since a for await loop yields between batches
-      const [outputs, loss] = torch.no_grad(() => {
-        const out = net(inputs);
-        return [out, criterion(out, targets)];
-      });
-      test_loss += loss.item() as number;
-      const [, predicted] = outputs.max(1);
-      total += targets.size(0);
-      correct += predicted.eq(targets).sum().item() as number;
-      batch_idx++;
-      progress('test', batch_idx, testloader.length, test_loss, correct, total);
-    }
+    torch.no_grad(() => {
+      for (const [x, y] of testloader) {
+        if (args.batches && batch_idx >= args.batches) break;
+        const [inputs, targets] = [(x as Tensor).to(device), (y as Tensor).to(device)];
+        const outputs = net(inputs);
+        const loss = criterion(outputs, targets);
+
+        test_loss += loss.item() as number;
+        const [, predicted] = outputs.max(1);
+        total += targets.size(0);
+        correct += predicted.eq(targets).sum().item() as number;
+        batch_idx++;
+        progress('test', batch_idx, testloader.length, test_loss, correct, total);
+      }
+    });
 
     // Save checkpoint.
     const acc = (100 * correct) / total;
@@ -142,8 +142,8 @@ async function main(): Promise<void> {
   }
 
   for (let epoch = start_epoch; epoch < start_epoch + args.epochs; epoch++) {
-    await train(epoch);
-    await test(epoch);
+    train(epoch);
+    test(epoch);
     scheduler.step();
   }
   console.log(`Best test accuracy: ${best_acc.toFixed(3)}%`);

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     let correct = 0;
     let total = 0;
     let batch_idx = 0;
-    for await (const [x, y] of trainloader) {
+    for (const [x, y] of trainloader) {
       if (args.batches && batch_idx >= args.batches) break;
       const inputs = (x as Tensor).to(device);
       const targets = (y as Tensor).to(device);
@@ -104,14 +104,15 @@ async function main(): Promise<void> {
     let test_correct = 0;
     let test_total = 0;
     let n = 0;
-    for await (const [x, y] of testloader) {
-      if (args.batches && n++ >= args.batches) break;
-      const targets = (y as Tensor).to(device);
-      // with torch.no_grad(): (grad mode is per call here: a for await loop yields between batches)
-      const [, predicted] = torch.no_grad(() => model((x as Tensor).to(device))).max(1);
-      test_total += targets.size(0);
-      test_correct += predicted.eq(targets).sum().item() as number;
-    }
+    torch.no_grad(() => {
+      for (const [x, y] of testloader) {
+        if (args.batches && n++ >= args.batches) break;
+        const targets = (y as Tensor).to(device);
+        const [, predicted] = model((x as Tensor).to(device)).max(1);
+        test_total += targets.size(0);
+        test_correct += predicted.eq(targets).sum().item() as number;
+      }
+    });
     const [train_acc, test_acc] = [(100 * correct) / total, (100 * test_correct) / test_total];
     console.log(
       `Epoch ${epoch + 1}/${args.epochs}: loss ${(running_loss / batch_idx).toFixed(4)} | ` +

@@ -1,8 +1,8 @@
 // data_pipeline: DataLoader workers as native threads, for the built-in in-memory datasets
-// (MNIST family, CIFAR) with built-in transforms. lib/utils/data/_native_loader.ts compiles
+// (MNIST family, CIFAR, FakeData) with built-in transforms. lib/utils/data/_native_loader.ts compiles
 // the dataset's transform into a plan of the ops below, with every size resolved in TS (the
-// images all have one shape), and hands this file the uint8 image tensor, the labels and the
-// plan. Each worker thread owns a CPU generator seeded base_seed + worker_id, as a PyTorch
+// images all have one shape), and hands this file the images' source (the uint8 image tensor
+// and labels, or FakeData's spec), and the plan. Each worker thread owns a CPU generator seeded base_seed + worker_id, as a PyTorch
 // worker does, and runs its batches in the order JS assigned them: the random draws are the
 // ones the TS transforms make (ops_vision.cc), in the same order, so batches equal those of the
 // worker_threads path and of Python's DataLoader with the same seed.
@@ -60,10 +60,34 @@ struct Batch {
 
 int64_t I(double v) { return static_cast<int64_t>(v); }
 
+// Where a sample's PIL-like image and label come from: the dataset's stored images, or
+// FakeData's per-index generator (lib/vision/datasets/fakedata.ts: a generator seeded
+// index + random_offset draws randn(C, H, W), then randint(0, num_classes); ToPILImage's
+// mul(255).byte() into H×W×C, H×W for one channel).
+struct Source {
+  Tensor data, targets;  // stored: uint8 N×H×W[×C], int64 N
+  int64_t size = 0;
+  std::vector<int64_t> fakeShape;  // FakeData's C, H, W; empty for stored images
+  int64_t numClasses = 0, offset = 0;
+
+  // (image, label, whether the image is a new tensor rather than a view of the dataset)
+  std::tuple<Tensor, int64_t, bool> Item(int64_t index, ScalarType dt) const {
+    // JS checked the index (IndexError with the dataset's name); negative counts from the end.
+    TORCH_CHECK(index >= -size && index < size, "index ", index, " is out of range");
+    const int64_t i = index < 0 ? index + size : index;
+    if (fakeShape.empty()) return {data.select(0, i), targets.data_ptr<int64_t>()[i], false};
+    at::Generator gen = at::detail::createCPUGenerator(static_cast<uint64_t>(i + offset));
+    const Tensor img = at::randn(fakeShape, gen, at::TensorOptions().dtype(dt));
+    const int64_t target = at::randint(0, numClasses, {1}, gen, at::kLong).item<int64_t>();
+    Tensor hwc = img.mul(255).to(at::kByte).permute({1, 2, 0}).contiguous();
+    return {fakeShape[0] == 1 ? hwc.squeeze(2) : hwc, target, true};
+  }
+};
+
 class Pipeline {
  public:
-  Pipeline(Tensor data, Tensor targets, std::vector<Op> ops, int64_t workers, uint64_t baseSeed, ScalarType floatDt)
-      : data_(std::move(data)), targets_(std::move(targets)), ops_(std::move(ops)), queues_(workers), dt_(floatDt) {
+  Pipeline(Source source, std::vector<Op> ops, int64_t workers, uint64_t baseSeed, ScalarType floatDt)
+      : source_(std::move(source)), ops_(std::move(ops)), queues_(workers), dt_(floatDt) {
     for (int64_t w = 0; w < workers; w++) {
       threads_.emplace_back([this, w, seed = baseSeed + static_cast<uint64_t>(w)] { Run(w, seed); });
     }
@@ -135,12 +159,16 @@ class Pipeline {
       Batch b;
       try {
         std::vector<Tensor> images;
+        std::vector<int64_t> labels;
         images.reserve(job.indices.size());
-        for (int64_t i : job.indices) images.push_back(Sample(i, gen));
+        labels.reserve(job.indices.size());
+        for (int64_t i : job.indices) {
+          auto [img, label, owned] = source_.Item(i, dt_);
+          images.push_back(Transform(std::move(img), owned, gen));
+          labels.push_back(label);
+        }
         b.images = at::stack(images, 0);
-        std::vector<int64_t> rows(job.indices);
-        for (int64_t& r : rows) r = r < 0 ? r + data_.size(0) : r;
-        b.targets = targets_.index_select(0, at::tensor(rows, at::kLong));
+        b.targets = at::tensor(labels, at::kLong);
       } catch (const c10::Error& e) {
         b.error = e.what_without_backtrace();
       } catch (const std::exception& e) {
@@ -153,11 +181,8 @@ class Pipeline {
     }
   }
 
-  Tensor Sample(int64_t index, const Opt<at::Generator>& g) {
-    // JS checked the index (IndexError with the dataset's name); negative counts from the end.
-    TORCH_CHECK(index >= -data_.size(0) && index < data_.size(0), "index ", index, " is out of range");
-    Tensor x = data_.select(0, index < 0 ? index + data_.size(0) : index);
-    bool owned = false;  // x is a view of the dataset until an op makes a new tensor
+  // The plan on one image; `owned` is false while x is a view of the dataset's storage.
+  Tensor Transform(Tensor x, bool owned, const Opt<at::Generator>& g) {
     for (const Op& op : ops_) {
       const auto& a = op.a;
       switch (op.code) {
@@ -235,7 +260,7 @@ class Pipeline {
     return x;
   }
 
-  Tensor data_, targets_;
+  Source source_;
   std::vector<Op> ops_;
   std::vector<std::deque<Job>> queues_;
   std::map<int64_t, Batch> batches_;
@@ -351,25 +376,39 @@ struct From<PipelineArg> {
 };
 
 void RegisterPipelineOps(Registry& r) {
-  // pipeline_new(data uint8 N×H×W[×C], targets int64 N, plan, workers, base_seed, float dtype)
+  // pipeline_new(data uint8 N×H×W[×C], targets int64 N, plan, workers, base_seed, float dtype), or
+  // pipeline_new(null, FakeData spec, ...)
   r.raw("pipeline_new", [](napi_env env, napi_callback_info info) -> napi_value {
     try {
       size_t argc = 6;
       napi_value argv[6];
       napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-      const Tensor& data = UnwrapTensor(env, argv[0]);
-      const Tensor& targets = UnwrapTensor(env, argv[1]);
-      TORCH_CHECK(data.scalar_type() == at::kByte && data.device().is_cpu() && (data.dim() == 3 || data.dim() == 4),
-                  "pipeline_new: expected uint8 CPU images N×H×W or N×H×W×C");
-      TORCH_CHECK(targets.scalar_type() == at::kLong && targets.dim() == 1 && targets.size(0) == data.size(0),
-                  "pipeline_new: expected int64 targets, one per image");
+      Source source;
+      if (IsNullish(env, argv[0])) {
+        // FakeData: argv[1] is [size, C, H, W, num_classes, random_offset].
+        const std::vector<int64_t> f = GetIntList(env, argv[1]);
+        TORCH_CHECK(f.size() == 6 && f[0] >= 0 && f[1] >= 1 && f[4] >= 1, "pipeline_new: bad FakeData spec");
+        source.size = f[0];
+        source.fakeShape = {f[1], f[2], f[3]};
+        source.numClasses = f[4];
+        source.offset = f[5];
+      } else {
+        const Tensor& data = UnwrapTensor(env, argv[0]);
+        const Tensor& targets = UnwrapTensor(env, argv[1]);
+        TORCH_CHECK(data.scalar_type() == at::kByte && data.device().is_cpu() && (data.dim() == 3 || data.dim() == 4),
+                    "pipeline_new: expected uint8 CPU images N×H×W or N×H×W×C");
+        TORCH_CHECK(targets.scalar_type() == at::kLong && targets.dim() == 1 && targets.size(0) == data.size(0),
+                    "pipeline_new: expected int64 targets, one per image");
+        source.data = data.contiguous();
+        source.targets = targets.contiguous();
+        source.size = data.size(0);
+      }
       const ScalarType dt = GetScalarType(env, argv[5]);
       std::vector<Op> plan = GetPlan(env, argv[2], dt);
       const int64_t workers = GetInt64(env, argv[3]);
       TORCH_CHECK(workers > 0, "pipeline_new: workers must be positive");
       const auto seed = static_cast<uint64_t>(GetInt64(env, argv[4]));
-      auto* h = new Holder{std::make_shared<Pipeline>(data.contiguous(), targets.contiguous(), std::move(plan),
-                                                      workers, seed, dt)};
+      auto* h = new Holder{std::make_shared<Pipeline>(std::move(source), std::move(plan), workers, seed, dt)};
       napi_value result;
       if (napi_create_external(env, h, FinalizePipeline, nullptr, &result) != napi_ok) {
         delete h;

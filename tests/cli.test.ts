@@ -269,6 +269,73 @@ describe('training LeNet-5 on real Fashion-MNIST', () => {
     expect(py.stdout.trim()).toBe('2 lenet5 [0, 1] torch.Size([10, 84])');
   });
 
+  test("Python's weights_only unpickler: the float entries are all it rejects, as in Python's own checkpoint", () => {
+    // PyTorch 1.13's restricted unpickler has no BINFLOAT, so it refuses any pickle with a float in it,
+    // Python's torch.save of this same checkpoint included. Bridged (tests/helpers/weights_only.py), that
+    // same unpickler reads the checkpoint, allow-lists and all, with every value torchts wrote.
+    const code = String.raw`
+import json, math, sys, torch
+sys.path.insert(0, sys.argv[2])
+from weights_only import WO_OPCODES, wo_audit, wo_load_binfloat
+ck, resaved = sys.argv[1], sys.argv[3]
+plain = torch.load(ck)
+torch.save(plain, resaved)
+def same(a, b):
+    if type(a) is not type(b): return False
+    if isinstance(a, torch.Tensor):
+        return (a.dtype, a.shape, a.stride()) == (b.dtype, b.shape, b.stride()) and torch.equal(a, b)
+    if isinstance(a, dict):
+        meta = getattr(a, '_metadata', None), getattr(b, '_metadata', None)
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a) and same(*meta)
+    if isinstance(a, (list, tuple)): return len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, float): return a == b and math.copysign(1, a) == math.copysign(1, b)
+    return a == b
+def floats(o):
+    if isinstance(o, float): return 1
+    if isinstance(o, dict): return sum(floats(k) + floats(v) for k, v in o.items())
+    return sum(map(floats, o)) if isinstance(o, (list, tuple)) else 0
+def error(path):
+    try:
+        torch.load(path, weights_only=True)
+        return None
+    except Exception as e:
+        return str(e).splitlines()[-1]
+bridged = wo_load_binfloat(ck)
+print(json.dumps({'lacks_binfloat': 'BINFLOAT' not in WO_OPCODES, 'floats': floats(plain), 'rejects': wo_audit(ck),
+                  'python_rejects': wo_audit(resaved), 'error': error(ck), 'python_error': error(resaved),
+                  'same': same(bridged, plain), 'metrics': bridged['metrics'], 'config': bridged['config'],
+                  'param_groups': bridged['optimizer']['param_groups'], 'scheduler': bridged['scheduler']}))
+`;
+    const files = [path.join(dir, 'full.pt'), path.join(__dirname, 'helpers'), path.join(dir, 'py_resaved.pt')];
+    const py = spawnSync(findPython(), ['-c', code, ...files], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    const r = JSON.parse(py.stdout) as {
+      lacks_binfloat: boolean;
+      floats: number;
+      rejects: Record<string, number>;
+      python_rejects: Record<string, number>;
+      error: string | null;
+      python_error: string | null;
+      same: boolean;
+    } & Record<'metrics' | 'config' | 'param_groups' | 'scheduler', unknown>;
+    expect(r.rejects).toEqual(r.python_rejects);
+    expect(r.python_error).toBe(r.error);
+    if (r.lacks_binfloat) {
+      expect(r.floats).toBeGreaterThan(0);
+      expect(r.rejects).toEqual({ BINFLOAT: r.floats });
+      expect(r.error).toMatch(/Unsupported operand 71$/);
+    } else {
+      expect(r.rejects).toEqual({});
+      expect(r.error).toBeNull();
+    }
+    expect(r.same).toBe(true);
+    const ck = torch.load(path.join(dir, 'full.pt')) as Record<string, Record<string, unknown>>;
+    expect(r.metrics).toEqual(ck.metrics);
+    expect(r.config).toEqual(ck.config);
+    expect(r.param_groups).toEqual(ck.optimizer.param_groups);
+    expect(r.scheduler).toEqual(ck.scheduler);
+  });
+
   test('--resume gives the same weights, optimizer state and metrics as the uninterrupted run', () => {
     expect(part.stdout).toMatch(/Stopped after epoch 1 of 2 \(--stop-after\); continue with --resume/);
     expect(resumed.stderr).toBe('');

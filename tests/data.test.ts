@@ -62,6 +62,9 @@ const cases: Record<string, { py: string; setup?: string }> = {
     setup: `${DS}\ng = torch.Generator().manual_seed(8)`,
   },
   dl_drop: { py: '[y for x, y in DataLoader(ds, batch_size=4, drop_last=True)]', setup: DS },
+  dl_kw_typo: { py: 'DataLoader(ds, batch_size=4, shufle=True)', setup: DS },
+  dl_kw_first: { py: 'DataLoader(ds, num_worker=2, shufle=True)', setup: DS },
+  dl_kw_dataset: { py: 'DataLoader(ds, dataset=ds)', setup: DS },
   lens: {
     py: '[len(DataLoader(ds, batch_size=4)), len(DataLoader(ds, batch_size=4, drop_last=True)), len(DataLoader(ds)), len(DataLoader(ds, batch_size=20))]',
     setup: DS,
@@ -360,6 +363,33 @@ describe('DataLoader (num_workers: 0)', () => {
       expect((e as torch.TorchError).python_type).toBe('ValueError');
     }
   });
+
+  test("unknown keyword arguments are Python's TypeError, word for word", () => {
+    const ds = DS_TS();
+    const calls: [string, () => unknown][] = [
+      ['dl_kw_typo', () => new DataLoader(ds, { batch_size: 4, shufle: true } as never)],
+      ['dl_kw_first', () => new DataLoader(ds, { num_worker: 2, shufle: true } as never)],
+      ['dl_kw_dataset', () => new DataLoader(ds, { dataset: ds } as never)],
+    ];
+    for (const [name, js] of calls) {
+      const want = py[name];
+      if (want.kind !== 'error') throw new Error(`Python did not raise for ${name}`);
+      expect(want.type).toBe('TypeError');
+      expect(js).toThrow(TypeError);
+      expect(js).toThrow(new TypeError(want.message));
+    }
+    // Keys holding undefined are not arguments, known or not (as `opts.x ?? default` reads them).
+    const loose = new DataLoader(ds, { batch_size: 4, shuffle: undefined, shufle: undefined } as never);
+    expect(loose.length).toBe(3);
+    // PyTorch keywords torchts lacks are refused too, saying so, never silently ignored.
+    expect(() => new DataLoader(ds, { pin_memory_device: 'cuda' } as never)).toThrow(
+      "DataLoader.__init__() got an unexpected keyword argument 'pin_memory_device' " +
+        '(PyTorch 1.13 takes it; torchts does not implement it)',
+    );
+    // Python's positional DataLoader(ds, 4) has no JS spelling: a clear TypeError, not batch_size 1.
+    expect(() => new DataLoader(ds, 4 as never)).toThrow(/^DataLoader options must be an object .*, got number$/);
+    expect(() => new DataLoader(ds, null as never)).toThrow(TypeError);
+  });
 });
 
 describe('default_collate', () => {
@@ -535,9 +565,47 @@ describe('DataLoader with num_workers > 0', () => {
     await expect(collect(loader)).rejects.toThrow(/Caught RangeError in DataLoader worker 1\.[\s\S]*bad item 13/);
   });
 
-  test('sync iteration and datasets without a worker spec give clear TypeErrors', () => {
-    const loader = new DataLoader(new Busy(4, 0), { num_workers: 2 });
-    expect(() => [...loader]).toThrow(/iterate it with `for await/);
+  function collectSync(loader: data.DataLoader<Item>, limit = Infinity): unknown[] {
+    const out: unknown[] = [];
+    for (const [x, i, { half, name }] of loader) {
+      out.push([x.shape, x.dtype.name, ints(x), ints(i), Array.from(half.toTypedArray() as Float64Array), name]);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  test('for...of with worker threads: the batches of for await, epoch after epoch, persistent or not', async () => {
+    for (const persistent_workers of [false, true]) {
+      const opts = () => ({
+        batch_size: 3,
+        shuffle: true,
+        num_workers: 2,
+        persistent_workers,
+        prefetch_factor: 3,
+        generator: new Generator().manual_seed(6),
+      });
+      const asyncLoader = new DataLoader(new Busy(23, 1), opts());
+      const want = [...(await collect(asyncLoader)), ...(await collect(asyncLoader))];
+      await asyncLoader.shutdown();
+      const syncLoader = new DataLoader(new Busy(23, 1), opts());
+      const got = [...collectSync(syncLoader), ...collectSync(syncLoader)];
+      expect(got).toEqual(want);
+      expect(got).toHaveLength(16);
+      // break, then a whole epoch: the generator goes on as with for await.
+      expect(collectSync(syncLoader, 2)).toHaveLength(2);
+      expect(collectSync(syncLoader)).toHaveLength(8);
+      await syncLoader.shutdown();
+    }
+  });
+
+  test('for...of with worker threads: a worker’s exception on its batch; timeout', () => {
+    const failing = new DataLoader(new Busy(20, 0, 13), { batch_size: 4, num_workers: 2 });
+    expect(() => collectSync(failing)).toThrow(/Caught RangeError in DataLoader worker 1\.[\s\S]*bad item 13/);
+    const slow = new DataLoader(new Busy(4, 3000), { batch_size: 2, num_workers: 1, timeout: 0.5 });
+    expect(() => collectSync(slow)).toThrow(/DataLoader timed out after 0.5 seconds/);
+  });
+
+  test('datasets without a worker spec give clear TypeErrors', () => {
     class Plain extends data.Dataset<number> {
       __len__() {
         return 2;

@@ -254,6 +254,38 @@ describe('native worker threads', () => {
     }
   });
 
+  test('FakeData is generated natively: the batches of worker_threads, 1 and 3 channels', async () => {
+    const pipeline = () =>
+      new T.Compose([
+        new T.RandomCrop(32, { padding: 4 }),
+        new T.RandomHorizontalFlip(),
+        new T.ColorJitter(0.4, 0.4, 0.4),
+        new T.RandomRotation(15),
+        new T.ToTensor(),
+      ]);
+    for (const channels of [1, 3]) {
+      const make = () =>
+        new datasets.FakeData({
+          size: 40,
+          image_size: [channels, 32, 32],
+          num_classes: 7,
+          random_offset: 3,
+          transform: pipeline(),
+        }) as unknown as data.Dataset<Pair>;
+      expect(nativeSource(make())).not.toBeNull();
+      const runs: Batch[][] = [];
+      for (const mode of ['1', '0']) {
+        process.env.TORCHTS_NATIVE_WORKERS = mode;
+        runs.push(await collect(new data.DataLoader<Pair, Batch>(make(), loaderOpts(9))));
+      }
+      delete process.env.TORCHTS_NATIVE_WORKERS;
+      expect(runs[0][0][0].shape).toEqual([16, channels, 32, 32]);
+      expectSameBatches(runs[0], runs[1]);
+    }
+    // Two channels (PIL's LA) have no PIL-like layout here: worker_threads.
+    expect(nativeSource(new datasets.FakeData({ size: 4, image_size: [2, 8, 8] }))).toBeNull();
+  });
+
   test('synchronous for...of, drop_last, break and a new epoch; the global RNG is untouched', () => {
     torch.manual_seed(3);
     const state = torch.get_rng_state();
@@ -294,13 +326,14 @@ describe('native worker threads', () => {
     );
   });
 
-  test('what the threads do not run still loads through worker_threads (asynchronously)', async () => {
+  test('what the threads do not run still loads through worker_threads', async () => {
     const ds = new datasets.FashionMNIST(tmp, {
       transform: new T.Compose([new T.ToTensor(), new T.RandomErasing()]),
     }) as unknown as data.Dataset<Pair>;
     const loader = new data.DataLoader<Pair, Batch>(ds, { batch_size: 45, num_workers: 2 });
-    expect(() => loader[Symbol.iterator]()).toThrow(/for await/);
+    expect(nativeSource(ds)).toBeNull();
     const got = await collect(loader);
+    expect([...loader].map(([x]) => x.shape)).toEqual(got.map(([x]) => x.shape));
     expect(got.map(([x]) => x.shape)).toEqual([
       [45, 1, 28, 28],
       [45, 1, 28, 28],

@@ -338,7 +338,12 @@ describe('what cannot cross to a worker fails clearly', () => {
     ).toThrow(/Doubler has no workerSpec\(\)/);
     expect(() => new data.DataLoader(fake(new Flip()), { num_workers: 1 })).toThrow(/Flip has no workerSpec\(\)/);
 
-    class MyFake extends datasets.FakeData {}
+    // Items of its own (a subclass that changes nothing loads on native threads, no spec needed).
+    class MyFake extends datasets.FakeData {
+      protected override rawItem(index: number): [torch.Tensor, number] {
+        return super.rawItem(index);
+      }
+    }
     expect(() => new data.DataLoader(new MyFake({ size: 2 }), { num_workers: 1 })).toThrow(
       /MyFake has no workerSpec\(\)[\s\S]*exportName: 'MyFake', state/,
     );

@@ -1,8 +1,9 @@
 /**
  * torch.save / torch.load / safetensors against Python PyTorch: Python writes checkpoints that
  * torchts loads, torchts writes checkpoints that Python loads (torch.load with and without
- * weights_only), round trips, hostile and damaged files, atomic saves. Python runs twice for
- * the whole file: once to write its files, once to read torchts's.
+ * weights_only; what 1.13's weights_only unpickler refuses, via tests/helpers/weights_only.py), round
+ * trips, hostile and damaged files, atomic saves. Python runs twice for the whole file: once to write
+ * its files, once to read torchts's.
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
@@ -197,7 +198,9 @@ print(json.dumps(files))
 
 /** Python reads the files torchts wrote. */
 const PY_READ = String.raw`
-out = {}
+sys.path.insert(0, ${JSON.stringify(path.join(__dirname, 'helpers'))})
+from weights_only import WO_OPCODES, wo_audit, wo_load_binfloat
+out = {'wo_lacks': sorted({'BINFLOAT', 'LONG4'} - WO_OPCODES)}
 for name in sorted(os.listdir(d)):
     if not name.startswith('ts_') or not name.endswith('.pt'):
         continue
@@ -219,7 +222,17 @@ for name in sorted(os.listdir(d)):
         'protocol': 'highest protocol among opcodes = 2' in dis.getvalue(),
         'load': attempt(lambda: enc(torch.load(P(name)), {})),
         'weights_only': attempt(lambda: enc(torch.load(P(name), weights_only=True), {})),
+        'wo_rejects': wo_audit(P(name)),
+        'wo_bridged': attempt(lambda: enc(wo_load_binfloat(P(name)), {})),
     }
+
+# Python's own files that its weights_only unpickler reads, as it reads them (torchts must read them too).
+out['py_weights_only'] = {}
+for name in sorted(os.listdir(d)):
+    if name.startswith('py_') and name.endswith('.pt') and name != 'py_legacy.pt':
+        out['py_weights_only'][name] = attempt(lambda: enc(torch.load(P(name), weights_only=True), {}))
+# The bridge keeps every other restriction of the weights_only unpickler.
+out['bridged_evil'] = [attempt(lambda: enc(wo_load_binfloat(P(n)), {})) for n in ('evil_system.pt', 'evil_eval.pt')]
 
 def load_model():
     sd = torch.load(P('ts_state_dict.pt'), weights_only=True)
@@ -566,6 +579,28 @@ function tsOptim(): Obj {
   };
 }
 
+/** A training checkpoint's mix: state dicts, optimizer state, floats, ints, strings, nested containers. */
+function tsCheckpoint(): Obj {
+  const shared = [0.5, 'shared'];
+  return {
+    epoch: 3,
+    model: tsStateDict(),
+    optimizer: tsOptim(),
+    metrics: [
+      { loss: 2.2700434080759684, acc: 0.18 },
+      { loss: 0.5, acc: 0.875 },
+    ],
+    floats: [0.1, -0, NaN, Infinity, -Infinity, 1e300, 5e-324, 2 ** 60],
+    ints: [0, 255, 65536, -(2 ** 31), 2 ** 53 - 1, 2n ** 70n, 2n ** 2100n],
+    nested: { a: [1, [2.5, 'x', [null, true, 'héllo']]], shared1: shared, shared2: shared },
+    float_keys: new Map<unknown, unknown>([
+      [2.5, 'float'],
+      [1, 'int'],
+    ]),
+    rng_state: torch.arange(16, { dtype: torch.uint8 }),
+  };
+}
+
 function tsSafetensors(): Record<string, torch.Tensor> {
   torch.manual_seed(3);
   return {
@@ -585,6 +620,7 @@ beforeAll(() => {
     'ts_misc.pt': tsMisc,
     'ts_plain.pt': tsPlain,
     'ts_optim.pt': tsOptim,
+    'ts_checkpoint.pt': tsCheckpoint,
     'ts_tensor.pt': () => torch.arange(10, { dtype: torch.float64 }).narrow(0, 2, 5),
   };
   for (const [name, make] of Object.entries(writes)) {
@@ -625,6 +661,14 @@ describe('load: checkpoints written by Python torch.save', () => {
   ];
   test.each(cases)('%s loads exactly as in Python', (name) => {
     expectPy(load(f(name)), fromPython[name]);
+  });
+
+  test("files Python's weights_only unpickler reads load the same in torchts", () => {
+    const wo = readByPython.py_weights_only as Record<string, PyEnc>;
+    const safe = Object.keys(wo).filter((name) => wo[name].kind !== 'error');
+    // Floats (optimizer hyperparameters, py_nested), bytes and torch.device are what 1.13 refuses.
+    expect(safe).toEqual(cases.filter((c) => !['py_nested.pt', 'py_optim.pt', 'py_misc.pt'].includes(c)).sort());
+    for (const name of safe) expectPy(load(f(name)), wo[name], name);
   });
 
   test('a state dict is a plain object with non-enumerable _metadata', () => {
@@ -709,8 +753,17 @@ describe('save: files Python reads', () => {
     protocol: boolean;
     load: PyEnc;
     weights_only: PyEnc;
+    /** Opcodes / globals of data.pkl that Python's weights_only unpickler rejects, with counts. */
+    wo_rejects: Record<string, number>;
+    /** The weights_only unpickler's result with BINFLOAT and LONG4 bridged (tests/helpers/weights_only.py). */
+    wo_bridged: PyEnc;
   }
   const report = (name: string): FileReport => readByPython[name] as FileReport;
+  /** Of BINFLOAT and LONG4, the ones Python's weights_only unpickler lacks (both in PyTorch 1.13). */
+  const lacks = (): string[] => readByPython.wo_lacks as string[];
+  /** What that unpickler should reject in a file holding these opcodes, and nothing else. */
+  const rejects = (counts: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(counts).filter(([op]) => lacks().includes(op)));
 
   test.each([
     'ts_state_dict.pt',
@@ -728,6 +781,7 @@ describe('save: files Python reads', () => {
     expect(r.names[r.names.length - 1]).toBe('archive/version');
     expectPy(tsSaved[name], r.load, name);
     expectPy(tsSaved[name], r.weights_only, name);
+    expect(r.wo_rejects).toEqual({});
   });
 
   test('floats, bigints, Maps, dtypes and devices: torch.load reads them', () => {
@@ -735,9 +789,33 @@ describe('save: files Python reads', () => {
     // Python must see -0 and non-integers as floats, array keys as tuples, bigints as ints.
     expectPy(tsSaved['ts_misc.pt'], r.load);
     // PyTorch 1.13's weights_only unpickler has no BINFLOAT (71) nor LONG4 (139): it rejects Python's own
-    // files with floats or ints beyond 2^2040 too. Newer PyTorch reads them.
+    // files with floats or ints beyond 2^2040 too (newer PyTorch reads BINFLOAT), and torch.device, as
+    // in Python's py_misc.pt.
+    expect(r.wo_rejects).toEqual({ ...rejects({ BINFLOAT: 9, LONG4: 1 }), 'GLOBAL torch.device': 1 });
     if (r.weights_only.kind === 'error') expect(r.weights_only.message).toMatch(/Unsupported operand (71|139)/);
     expect(readByPython.identity).toEqual({ same_list: true, same_tensor: true, cycle: true });
+  });
+
+  test.each([
+    ['ts_optim.pt', { BINFLOAT: 4 }], // lr, betas, eps
+    ['ts_checkpoint.pt', { BINFLOAT: 4 + 4 + 8 + 3, LONG4: 1 }], // optimizer, metrics, floats, nested and key
+  ])("%s: floats are all that Python's weights_only unpickler rejects; bridged, it reads every value", (name, ops) => {
+    const r = report(name);
+    expectPy(tsSaved[name], r.load, name);
+    expect(r.wo_rejects).toEqual(rejects(ops));
+    if (lacks().length > 0) {
+      expect(r.weights_only).toMatchObject({ kind: 'error', message: expect.stringMatching(/Unsupported operand/) });
+    } else {
+      expectPy(tsSaved[name], r.weights_only, name);
+    }
+    expectPy(tsSaved[name], r.wo_bridged, name);
+  });
+
+  test('the bridge keeps the weights_only restrictions: code in a pickle is still refused', () => {
+    expect(readByPython.bridged_evil).toEqual([
+      expect.objectContaining({ kind: 'error', message: 'Unsupported class posix.system' }),
+      expect.objectContaining({ kind: 'error', message: 'Unsupported class __builtin__.eval' }),
+    ]);
   });
 
   test('a state dict is an OrderedDict with _metadata; load_state_dict(strict=True) accepts it', () => {

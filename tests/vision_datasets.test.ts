@@ -26,6 +26,7 @@ import {
   ImageFolder,
   MNIST,
   read_sn3_pascalvincent_tensor,
+  VisionDataset,
 } from '../lib/vision/datasets';
 import { transforms } from '../lib/vision';
 import { loadNumpyPickle, NdArray } from '../lib/vision/datasets/numpy_pickle';
@@ -444,6 +445,15 @@ describe("keyword form: new X({ root, ...opts }) as torchvision's X(root=..., ..
   const loader = (p: string): string => p;
   /** A constructor call with arguments its types refuse (what plain JS callers can pass). */
   const make = (C: unknown, ...args: unknown[]): unknown => new (C as new (...a: unknown[]) => unknown)(...args);
+  /** VisionDataset is abstract here; Python can build one as is. */
+  class Plain extends VisionDataset {
+    get length(): number {
+      return 0;
+    }
+    protected rawItem(): [unknown, unknown] {
+      throw new Error('no items');
+    }
+  }
   // [JS call, the same call in Python]: the TypeErrors must read as Python's.
   const calls: [() => unknown, string][] = [
     [() => make(CIFAR10), 'd.CIFAR10()'],
@@ -458,6 +468,21 @@ describe("keyword form: new X({ root, ...opts }) as torchvision's X(root=..., ..
     [() => make(DatasetFolder), 'd.DatasetFolder()'],
     [() => make(DatasetFolder, 'x'), "d.DatasetFolder('x')"],
     [() => make(DatasetFolder, 'x', loader, { root: 'z' }), "d.DatasetFolder('x', len, root='z')"],
+    // Unknown keywords: each class's own list (Python names the class whose __init__ runs).
+    [() => make(CIFAR10, 'x', { trian: false }), "d.CIFAR10('x', trian=False)"],
+    [() => make(CIFAR100, { root: 'x', trian: false }), "d.CIFAR100(root='x', trian=False)"],
+    [() => make(MNIST, { trian: true }), 'd.MNIST(trian=True)'],
+    [() => make(MNIST, './a', { trian: true, root: './b' }), "d.MNIST('./a', trian=True, root='./b')"],
+    [() => make(MNIST, './a', { root: './b', trian: true }), "d.MNIST('./a', root='./b', trian=True)"],
+    [() => make(FashionMNIST, 'x', { transforms: loader }), "d.FashionMNIST('x', transforms=len)"],
+    [() => make(ImageFolder, 'x', { extensions: ['.png'] }), "d.ImageFolder('x', extensions=['.png'])"],
+    [
+      () => make(DatasetFolder, 'x', loader, { is_valid_file: loader, bogus: 1 }),
+      "d.DatasetFolder('x', len, is_valid_file=len, bogus=1)",
+    ],
+    [() => make(FakeData, { root: 'x' }), "d.FakeData(root='x')"],
+    [() => make(FakeData, { size: 2, sise: 3 }), 'd.FakeData(size=2, sise=3)'],
+    [() => make(Plain, 'x', { trnsform: loader }), "d.VisionDataset('x', trnsform=len)"],
   ];
 
   test("missing, doubled or mistyped arguments are Python's TypeErrors", () => {
@@ -494,6 +519,28 @@ describe("keyword form: new X({ root, ...opts }) as torchvision's X(root=..., ..
     expect(() => make(CIFAR10, 'x', {}, {})).toThrow(/takes 2 positional arguments but 3 were given/);
     return expect(MNIST.create({ train: true } as never)).rejects.toThrow(
       "MNIST.create() missing 1 required positional argument: 'root'",
+    );
+  });
+
+  test('unknown keywords: create() checks them too; undefined values count as not given', async () => {
+    await expect(CIFAR100.create('x', { download: false, trian: true } as never)).rejects.toThrow(
+      new TypeError("CIFAR10.create() got an unexpected keyword argument 'trian'"),
+    );
+    await expect(MNIST.create({ root: 'x', dowload: true } as never)).rejects.toThrow(
+      new TypeError("MNIST.create() got an unexpected keyword argument 'dowload'"),
+    );
+    // A known or unknown key holding undefined is not an argument (as `opts.x ?? default` reads it).
+    const fake = make(FakeData, { size: 3, transform: undefined, sise: undefined }) as FakeData;
+    expect(fake.length).toBe(3);
+    const folder = path.join(tmp, 'folder');
+    const byUndefined = make(ImageFolder, folder, { extensions: undefined, loader: undefined }) as ImageFolder;
+    expect(byUndefined.samples).toEqual(new ImageFolder(folder).samples);
+    expect(() => make(CIFAR10, path.join(tmp, 'nowhere'), { trian: undefined })).toThrow(/Dataset not found/);
+    // Only VisionDataset takes the joint `transforms`, as in torchvision; its subclasses get theirs alone.
+    const both = (img: unknown, t: unknown): [unknown, unknown] => [t, img];
+    expect(new Plain('x', { transforms: both }).transforms).toBe(both);
+    expect(() => make(FakeData, { size: 1, transforms: both })).toThrow(
+      "FakeData.__init__() got an unexpected keyword argument 'transforms'",
     );
   });
 

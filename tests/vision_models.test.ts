@@ -286,6 +286,7 @@ describe('weights enums', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     const saved = process.env.TORCHTS_WEIGHTS_MIRROR;
+    const stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       // Our random-weight checkpoint under torchvision's name fails the name's sha256 prefix.
       process.env.TORCHTS_WEIGHTS_MIRROR = base;
@@ -296,6 +297,8 @@ describe('weights enums', () => {
       // Without the check it is saved under the URL's name and the builder loads it.
       const file = await w.download({ model_dir, check_hash: false });
       expect(file).toBe(path.join(model_dir, 'resnet18-f37072fd.pth'));
+      // torch.hub's line on stderr names the final path, not the temporary file the bytes land in.
+      expect(stderr).toHaveBeenLastCalledWith(`Downloading: "${base}resnet18-f37072fd.pth" to ${file}`);
       const m = models.resnet18({ weights: w, model_dir }).eval();
       torch.no_grad(() => expectClose(m(loadTensor('x.pt')), ref.logits.resnet18, 1e-4));
       // A name whose prefix matches passes the check; a cached file is not fetched again.
@@ -314,6 +317,7 @@ describe('weights enums', () => {
     } finally {
       if (saved === undefined) delete process.env.TORCHTS_WEIGHTS_MIRROR;
       else process.env.TORCHTS_WEIGHTS_MIRROR = saved;
+      stderr.mockRestore();
       server.close();
     }
   });

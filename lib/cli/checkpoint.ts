@@ -3,8 +3,12 @@
  * one stopped (model, optimizer, scheduler and loss-scaler state, the epochs done and their
  * metrics, the global RNG). Written with torch.save, which replaces
  * the file atomically (temporary file, fsync, rename: lib/serialization/atomic.ts), so a crash
- * mid-write leaves the previous epoch's checkpoint intact. The file is PyTorch's format: Python
- * reads it with `torch.load(path)` (1.13's weights_only unpickler has no floats, so not with that).
+ * mid-write leaves the previous epoch's checkpoint intact. The file is PyTorch's format, pickled as
+ * Python's torch.save pickles the same dict: Python reads it with `torch.load(path)`. Not with
+ * PyTorch 1.13's `weights_only=True`: its restricted unpickler has no BINFLOAT, the only pickle
+ * opcode for a Python float, so it refuses the learning rates, betas and metrics here as it refuses
+ * Python's own checkpoints holding floats (everything else in the file passes it; PyTorch >= 2.0
+ * reads BINFLOAT). Writing those floats as anything else would change what Python reads back.
  */
 import * as torch from '../index';
 import { Tensor } from '../index';

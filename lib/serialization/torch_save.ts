@@ -3,7 +3,8 @@
  * as in PyTorch 1.13): `archive/data.pkl` (pickle protocol 2), one `archive/data/<key>` record
  * of raw little-endian bytes per storage, and `archive/version` = "3\n". The pickle follows
  * Python's Pickler opcode for opcode, so the file loads in Python with torch.load, including
- * weights_only=True.
+ * weights_only=True (in PyTorch 1.13 only for files without floats or ints beyond 2^2040: its
+ * restricted unpickler lacks BINFLOAT and LONG4 and refuses Python's own such files too).
  *
  * JS -> Python: Tensor -> tensor (views of one storage share one record), plain object -> dict
  * (a state dict -> collections.OrderedDict with its `_metadata`), Map -> dict (keys keep their

@@ -11,8 +11,12 @@
  * - Workers are `unref`'d except while the main thread waits on them, so an idle, prefetching
  *   or abandoned loader never keeps the process alive; they are terminated at the end of the
  *   epoch, on `break` (the iterator's return()) and on error, unless persistent.
+ * - Iteration is asynchronous (`for await`: results arrive as 'message' events) or synchronous
+ *   (`for...of`): each worker posts its results on a MessagePort of its own and bumps a shared
+ *   counter, so the main thread can block in Atomics.wait and read the ports with
+ *   receiveMessageOnPort while its event loop does not run.
  */
-import { Worker } from 'worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TorchError } from '../../errors';
 import { compiledWorkerFile } from '../_worker_file';
 import { decodeBatch } from './worker_spec';
@@ -29,9 +33,19 @@ export interface WorkerInit {
   workerId: number;
   numWorkers: number;
   workerInit: { module: string; exportName: string } | null;
-  /** Int32Array(1) over it: the epoch the main thread currently wants batches for. */
-  epochBuffer: SharedArrayBuffer;
+  /**
+   * Int32Array over it: [0] the epoch the main thread currently wants batches for, [1] results
+   * posted (bumped and notified after each post), [2 + worker id] 1 once that worker has exited.
+   */
+  shared: SharedArrayBuffer;
+  /** Where the worker posts its ToMain messages. */
+  results: MessagePort;
 }
+
+/** Slots of WorkerInit.shared. */
+export const EPOCH = 0;
+export const POSTED = 1;
+export const EXITED = 2;
 
 export type ToWorker =
   | { type: 'fetch'; epoch: number; idx: number; index: number | number[] | null }
@@ -99,7 +113,8 @@ interface Task {
 
 export class MultiWorkerIter<B> {
   private readonly workers: Worker[] = [];
-  private readonly epochNow = new Int32Array(new SharedArrayBuffer(4));
+  private readonly ports: MessagePort[] = [];
+  private readonly shared: Int32Array;
   private readonly active: boolean[];
   private epoch = 0;
   private sampler: Iterator<unknown>;
@@ -118,6 +133,7 @@ export class MultiWorkerIter<B> {
   constructor(private readonly cfg: MultiWorkerConfig<B>) {
     this.sampler = cfg.sampler;
     this.active = new Array<boolean>(cfg.numWorkers).fill(true);
+    this.shared = new Int32Array(new SharedArrayBuffer(4 * (EXITED + cfg.numWorkers)));
     // Workers cannot run TypeScript sources (ts-jest, ts-node): the compiled entry.
     const script = compiledWorkerFile(__filename, '_worker', 'DataLoader workers');
     for (let id = 0; id < cfg.numWorkers; id++) {
@@ -132,11 +148,16 @@ export class MultiWorkerIter<B> {
         workerId: id,
         numWorkers: cfg.numWorkers,
         workerInit: cfg.workerInit,
-        epochBuffer: this.epochNow.buffer as SharedArrayBuffer,
+        shared: this.shared.buffer as SharedArrayBuffer,
+        results: null as unknown as MessagePort,
       };
-      const w = new Worker(script, { workerData });
+      const { port1, port2 } = new MessageChannel();
+      workerData.results = port2;
+      const w = new Worker(script, { workerData, transferList: [port2] });
       w.unref();
-      w.on('message', (m: ToMain) => this.onMessage(id, m));
+      port1.on('message', (m: ToMain) => this.onMessage(id, m));
+      port1.unref();
+      this.ports.push(port1);
       w.on('error', (e: Error) => this.fail(new TorchError(`DataLoader worker ${id} failed: ${e.stack ?? e.message}`)));
       w.on('exit', (code) => {
         if (!this.closed)
@@ -150,7 +171,7 @@ export class MultiWorkerIter<B> {
   /** A new epoch for persistent workers (Python's _reset): fresh sampler iterator, all workers active. */
   reset(): void {
     this.epoch += 1;
-    Atomics.store(this.epochNow, 0, this.epoch);
+    Atomics.store(this.shared, EPOCH, this.epoch);
     this.sampler = this.cfg.resetSampler();
     this.samplerDone = false;
     this.sendIdx = 0;
@@ -179,8 +200,21 @@ export class MultiWorkerIter<B> {
     };
   }
 
+  /** Synchronous iteration: each step blocks (Atomics.wait) until its batch has arrived. */
+  syncIterator(): Iterator<B> {
+    const epoch = this.epoch;
+    return {
+      next: () => this.nextSync(epoch),
+      return: () => {
+        this.endEpoch();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
   async shutdown(): Promise<void> {
     this.closed = true;
+    for (const p of this.ports) p.close();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
@@ -247,6 +281,7 @@ export class MultiWorkerIter<B> {
   /** Waits (keeping the process alive only meanwhile) for the next worker message. */
   private async waitForMessage(): Promise<void> {
     for (const w of this.workers) w.ref();
+    for (const p of this.ports) p.ref();
     try {
       await new Promise<void>((resolve, reject) => {
         this.wake = resolve;
@@ -264,10 +299,66 @@ export class MultiWorkerIter<B> {
       });
     } finally {
       for (const w of this.workers) w.unref();
+      for (const p of this.ports) p.unref();
+    }
+  }
+
+  /**
+   * waitForMessage for synchronous iteration: takes every result already posted, and otherwise
+   * blocks until a worker posts one (or exits: its 'exit' event cannot run while this thread
+   * blocks, so workers flag it in shared memory). Honours `timeout` as the async wait does.
+   */
+  private waitSync(): void {
+    const deadline = this.cfg.timeout > 0 ? Date.now() + this.cfg.timeout * 1000 : Infinity;
+    for (;;) {
+      const posted = Atomics.load(this.shared, POSTED);
+      let got = false;
+      this.ports.forEach((port, id) => {
+        for (let r = receiveMessageOnPort(port); r !== undefined; r = receiveMessageOnPort(port)) {
+          this.onMessage(id, r.message as ToMain);
+          got = true;
+        }
+      });
+      if (got) return;
+      const due = this.tasks.get(this.rcvdIdx);
+      if (due && Atomics.load(this.shared, EXITED + due.worker) === 1) {
+        this.fail(new TorchError(`DataLoader worker ${due.worker} exited unexpectedly`));
+        return;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TorchError(`DataLoader timed out after ${this.cfg.timeout} seconds`);
+      Atomics.wait(this.shared, POSTED, posted, Math.min(left, 1000));
     }
   }
 
   private async next(epoch: number): Promise<IteratorResult<B>> {
+    for (;;) {
+      const r = this.advance(epoch);
+      if (r !== null) return r;
+      try {
+        await this.waitForMessage();
+      } catch (e) {
+        this.endEpoch();
+        throw e;
+      }
+    }
+  }
+
+  private nextSync(epoch: number): IteratorResult<B> {
+    for (;;) {
+      const r = this.advance(epoch);
+      if (r !== null) return r;
+      try {
+        this.waitSync();
+      } catch (e) {
+        this.endEpoch();
+        throw e;
+      }
+    }
+  }
+
+  /** One step of the iterator, or null while the batch that is due has not arrived. */
+  private advance(epoch: number): IteratorResult<B> | null {
     if (epoch !== this.epoch || this.closed) return { done: true, value: undefined };
     try {
       for (;;) {
@@ -283,10 +374,7 @@ export class MultiWorkerIter<B> {
           return { done: true, value: undefined };
         }
         const task = this.tasks.get(this.rcvdIdx)!;
-        if (!task.result) {
-          await this.waitForMessage();
-          continue;
-        }
+        if (!task.result) return null;
         this.tasks.delete(this.rcvdIdx);
         this.rcvdIdx += 1;
         this.tryPutIndex();
@@ -308,7 +396,7 @@ export class MultiWorkerIter<B> {
   private endEpoch(): void {
     if (this.cfg.persistent) {
       // Outstanding requests of this epoch are skipped by the workers from now on.
-      Atomics.store(this.epochNow, 0, -1);
+      Atomics.store(this.shared, EPOCH, -1);
       this.samplerDone = true;
       this.rcvdIdx = this.sendIdx;
       return;

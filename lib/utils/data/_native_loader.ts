@@ -17,14 +17,25 @@ import { Tensor, TorchError, get_default_dtype } from '../../index';
 import { N } from '../../native';
 import type { Handle } from '../../native';
 
+/** Stored images: uint8 CPU N×H×W or N×H×W×C (the dataset's own storage, not copied) and int64 labels. */
+export interface StoredImages {
+  data: Tensor;
+  targets: Tensor;
+}
+
+/** FakeData's images, generated per index (native/data_pipeline.cc Source). */
+export interface GeneratedImages {
+  image_size: readonly [number, number, number];
+  num_classes: number;
+  random_offset: number;
+}
+
 /** A dataset as the native workers see it. */
 export interface NativeSource {
   /** The dataset's class name, for index errors ("CIFAR10 index 9 is out of range"). */
   name: string;
-  /** uint8 CPU images N×H×W or N×H×W×C (the dataset's own storage; not copied). */
-  data: Tensor;
-  /** int64 labels, one per image. */
-  targets: Tensor;
+  length: number;
+  images: StoredImages | GeneratedImages;
   /** The transform as plan ops: [code, ...numbers] (data_pipeline.cc PlanOp). */
   plan: number[][];
 }
@@ -45,6 +56,13 @@ export function nativeSource(dataset: unknown): NativeSource | null {
     if (s !== null) return s;
   }
   return null;
+}
+
+/** pipeline_new's first two arguments: images and labels, or null and FakeData's spec. */
+function pipelineSource(s: NativeSource): [Handle | null, Handle | number[]] {
+  const im = s.images;
+  if ('data' in im) return [im.data._h, im.targets._h];
+  return [null, [s.length, ...im.image_size, im.num_classes, im.random_offset]];
 }
 
 export interface NativeLoaderConfig<B> {
@@ -83,8 +101,7 @@ export class NativeLoaderIter<B> {
   constructor(private readonly cfg: NativeLoaderConfig<B>) {
     const seed = typeof cfg.baseSeed === 'bigint' ? BigInt.asIntN(64, cfg.baseSeed) : cfg.baseSeed;
     this.pipeline = N.pipeline_new(
-      cfg.source.data._h,
-      cfg.source.targets._h,
+      ...pipelineSource(cfg.source),
       cfg.source.plan,
       cfg.numWorkers,
       seed,
@@ -171,7 +188,7 @@ export class NativeLoaderIter<B> {
   private checkIndices(batch: unknown): Error | null {
     const { name } = this.cfg.source;
     if (!Array.isArray(batch)) return new TypeError(`${name} indices must be integers`);
-    const n = this.cfg.source.targets.shape[0];
+    const n = this.cfg.source.length;
     for (const i of batch) {
       if (!Number.isInteger(i)) return new TypeError(`${name} indices must be integers`);
       if (i < -n || i >= n) return new TorchError(`${name} index ${i} is out of range`, 'IndexError');

@@ -16,11 +16,26 @@ import { IterableDataset, DatasetLike } from './dataset';
 import { CollateFn, Fetcher, IterableFetcher, MapFetcher, STOP } from './_fetch';
 import { _set_worker_info } from './worker_info';
 import { decodeArg, encodeBatch } from './worker_spec';
+import { EPOCH, EXITED, POSTED } from './_multi_worker';
 import type { ToMain, ToWorker, WorkerInit } from './_multi_worker';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const epochNow = new Int32Array(init.epochBuffer);
+const shared = new Int32Array(init.shared);
+
+/** Posts a result and wakes a main thread blocked in synchronous iteration. */
+function send(msg: ToMain, transfer: ArrayBuffer[] = []): void {
+  init.results.postMessage(msg, transfer);
+  Atomics.add(shared, POSTED, 1);
+  Atomics.notify(shared, POSTED);
+}
+
+// However this thread ends (an uncaught error included), a blocked main thread must learn it.
+process.on('exit', () => {
+  Atomics.store(shared, EXITED + init.workerId, 1);
+  Atomics.add(shared, POSTED, 1);
+  Atomics.notify(shared, POSTED);
+});
 const libRoot = path.resolve(__dirname, '..', '..');
 
 /** `torchts:<path>` is torchts' own module, in the copy this worker runs; anything else is required as is. */
@@ -87,23 +102,24 @@ port.on('message', (msg: ToWorker) => {
   }
   if (msg.type === 'exit') {
     port.close();
+    init.results.close();
     return;
   }
-  if (msg.epoch !== Atomics.load(epochNow, 0)) return; // the main thread no longer wants it
+  if (msg.epoch !== Atomics.load(shared, EPOCH)) return; // the main thread no longer wants it
   if (initError) {
-    port.postMessage({ ...initError, epoch: msg.epoch, idx: msg.idx });
+    send({ ...initError, epoch: msg.epoch, idx: msg.idx });
     return;
   }
   try {
     const data = fetcher!.fetch(msg.index);
     if (data === STOP) {
-      port.postMessage({ type: 'stop', epoch: msg.epoch, idx: msg.idx } satisfies ToMain);
+      send({ type: 'stop', epoch: msg.epoch, idx: msg.idx });
       return;
     }
     const transfer: ArrayBuffer[] = [];
     const encoded = encodeBatch(data, transfer);
-    port.postMessage({ type: 'data', epoch: msg.epoch, idx: msg.idx, data: encoded } satisfies ToMain, transfer);
+    send({ type: 'data', epoch: msg.epoch, idx: msg.idx, data: encoded }, transfer);
   } catch (e) {
-    port.postMessage({ ...errorPayload(e), epoch: msg.epoch, idx: msg.idx });
+    send({ ...errorPayload(e), epoch: msg.epoch, idx: msg.idx });
   }
 });

@@ -2,11 +2,11 @@
  * torch.utils.data.DataLoader (PyTorch 1.13): options, samplers, length, and iteration.
  *
  *   const loader = new DataLoader(ds, { batch_size: 64, shuffle: true });
- *   for (const [x, y] of loader) ...              // num_workers: 0
- *   for await (const [x, y] of loader) ...        // any num_workers
+ *   for (const [x, y] of loader) ...              // any num_workers
+ *   for await (const [x, y] of loader) ...        // the same batches, without blocking the event loop
  *
- * With num_workers > 0 batches are loaded by worker threads (./_multi_worker.ts), so iteration
- * is asynchronous. The random draws are 1.13's: each iteration first creates the sampler's
+ * With num_workers > 0 batches are loaded by native threads (./_native_loader.ts: built-in
+ * datasets and transforms) or worker threads (./_multi_worker.ts: anything else). The random draws are 1.13's: each iteration first creates the sampler's
  * iterator, then draws a base seed from `generator` (or the global RNG), then the sampler draws.
  */
 import { Tensor, TorchError } from '../../index';
@@ -41,6 +41,43 @@ export interface DataLoaderOptions<T, B> {
   prefetch_factor?: number;
   /** Keep the worker threads (and their datasets) from one epoch to the next. */
   persistent_workers?: boolean;
+}
+
+/** The keywords DataLoader takes: `satisfies` ties them to DataLoaderOptions, so the two cannot drift. */
+const DATALOADER_KEYWORDS = {
+  batch_size: true,
+  shuffle: true,
+  sampler: true,
+  batch_sampler: true,
+  num_workers: true,
+  collate_fn: true,
+  pin_memory: true,
+  drop_last: true,
+  timeout: true,
+  worker_init_fn: true,
+  generator: true,
+  prefetch_factor: true,
+  persistent_workers: true,
+} satisfies { readonly [K in keyof DataLoaderOptions<unknown, unknown>]-?: true };
+
+/** PyTorch 1.13 keywords torchts does not implement: refused, but not called unknown. */
+const UNSUPPORTED_KEYWORDS = ['multiprocessing_context', 'pin_memory_device'];
+
+/** Python's TypeErrors for DataLoader's keyword arguments; `undefined` values count as not given. */
+function checkOptions(opts: unknown): void {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    const got = opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts;
+    throw new TypeError(
+      `DataLoader options must be an object of keyword arguments (new DataLoader(dataset, { batch_size: 64 })), ` +
+        `got ${got}`,
+    );
+  }
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined || Object.hasOwn(DATALOADER_KEYWORDS, k)) continue;
+    if (k === 'dataset') throw new TypeError("DataLoader.__init__() got multiple values for argument 'dataset'");
+    const why = UNSUPPORTED_KEYWORDS.includes(k) ? ' (PyTorch 1.13 takes it; torchts does not implement it)' : '';
+    throw new TypeError(`DataLoader.__init__() got an unexpected keyword argument '${k}'${why}`);
+  }
 }
 
 function valueError(msg: string): TorchError {
@@ -90,6 +127,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   private _persistent: MultiWorkerIter<B> | NativeLoaderIter<B> | null = null;
 
   constructor(dataset: DatasetLike<T> | IterableDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    checkOptions(opts);
     const num_workers = opts.num_workers ?? 0;
     const timeout = opts.timeout ?? 0;
     const persistent = opts.persistent_workers ?? false;
@@ -199,17 +237,13 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   }
 
   /**
-   * Synchronous iteration: num_workers 0, or native worker threads (built-in datasets and
-   * transforms); worker_threads deliver asynchronously.
+   * Synchronous iteration (`for...of`), with or without workers: a step blocks until its batch
+   * is there (native threads, or worker_threads read with Atomics.wait + receiveMessageOnPort).
    */
   [Symbol.iterator](): Iterator<B> {
     if (this.num_workers > 0) {
       const native = this._nativeIter();
-      if (native !== null) return native.syncIterator();
-      throw new TypeError(
-        `DataLoader with num_workers: ${this.num_workers} loads batches in worker threads, which deliver them ` +
-          'asynchronously: iterate it with `for await (const batch of loader)`, or use num_workers: 0 for `for...of`',
-      );
+      return native !== null ? native.syncIterator() : this._workerIter().syncIterator();
     }
     return this._singleProcess();
   }
@@ -223,14 +257,15 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       };
     }
     const native = this._nativeIter();
-    if (native !== null) return native.iterator();
-    // Python: persistent workers keep one iterator (and its base seed) and reset it per epoch.
-    if (this.persistent_workers) {
-      if (this._persistent === null) this._persistent = this._newMultiWorker();
-      else this._persistent.reset();
-      return this._persistent.iterator();
-    }
-    return this._newMultiWorker().iterator();
+    return native !== null ? native.iterator() : this._workerIter().iterator();
+  }
+
+  /** The worker_threads iterator: Python's persistent workers keep one (and its base seed) and reset it. */
+  private _workerIter(): MultiWorkerIter<B> {
+    if (!this.persistent_workers) return this._newMultiWorker();
+    if (this._persistent === null) this._persistent = this._newMultiWorker();
+    else this._persistent.reset();
+    return this._persistent as MultiWorkerIter<B>;
   }
 
   /** Ends persistent workers now (they also end when the process has nothing else to do). */

@@ -44,14 +44,24 @@ function quoteList(names: string[]): string {
 }
 
 /**
+ * The keyword arguments a constructor takes, one `true` per key of its options interface. Declare
+ * it as `{ ... } satisfies Keywords<MNISTOptions>`: a key the interface lacks, or an interface key
+ * left out, is then a compile error, so the runtime check cannot drift from the types.
+ */
+export type Keywords<O> = { readonly [K in keyof O]-?: true };
+
+/**
  * Binds `args` (positional values, then an optional keyword object) to the required parameters
- * `names` of `fn` (Python's qualified name, e.g. 'CIFAR10.__init__'). Returns the values in
- * `names` order and the remaining keyword options. `undefined` counts as not given.
+ * `names` of `fn` (Python's qualified name, e.g. 'CIFAR10.__init__'), the other keywords to
+ * `accepted`. Returns the values in `names` order and the remaining keyword options. `undefined`
+ * counts as not given. Errors come in CPython's order: too many positional arguments, then each
+ * keyword in the order given (unexpected, or a duplicate of a positional one), then missing ones.
  */
 export function bindArgs(
   fn: string,
   names: readonly string[],
   args: readonly unknown[],
+  accepted: Readonly<Record<string, true>>,
 ): [unknown[], Record<string, unknown>] {
   const given = [...args];
   while (given.length > 0 && given[given.length - 1] === undefined) given.pop();
@@ -63,24 +73,20 @@ export function bindArgs(
         '(the other arguments go in the trailing options object)',
     );
   }
-  const values: unknown[] = [];
-  const missing: string[] = [];
-  names.forEach((name, i) => {
-    const kw = kwargs[name];
-    if (i < given.length) {
-      if (kw !== undefined) throw new TypeError(`${fn}() got multiple values for argument '${name}'`);
-      values.push(given[i]);
-    } else {
-      if (kw === undefined) missing.push(name);
-      values.push(kw);
-    }
-  });
+  for (const [k, v] of Object.entries(kwargs)) {
+    if (v === undefined) continue;
+    const i = names.indexOf(k);
+    if (i >= 0 && i < given.length) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
+    if (i < 0 && !Object.hasOwn(accepted, k)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+  }
+  const opts = { ...kwargs };
+  for (const name of names) delete opts[name];
+  const values = names.map((name, i) => (i < given.length ? given[i] : kwargs[name]));
+  const missing = names.filter((name, i) => i >= given.length && kwargs[name] === undefined);
   if (missing.length > 0) {
     const s = missing.length === 1 ? '' : 's';
     throw new TypeError(`${fn}() missing ${missing.length} required positional argument${s}: ${quoteList(missing)}`);
   }
-  const opts = { ...kwargs };
-  for (const name of names) delete opts[name];
   return [values, opts];
 }
 
@@ -90,8 +96,11 @@ export function checkPath(v: unknown): string {
   return v;
 }
 
-/** `(root, opts?)` or `({ root, ...opts })` → [root, opts], with Python's errors naming `fn`. */
-export function rootArgs<O extends object>(fn: string, args: readonly unknown[]): [string, O] {
-  const [[root], opts] = bindArgs(fn, ['root'], args);
+/**
+ * `(root, opts?)` or `({ root, ...opts })` → [root, opts], with Python's errors naming `fn`;
+ * `accepted` lists the keywords besides root.
+ */
+export function rootArgs<O extends object>(fn: string, args: readonly unknown[], accepted: Keywords<O>): [string, O] {
+  const [[root], opts] = bindArgs(fn, ['root'], args, accepted);
   return [checkPath(root), opts as O];
 }

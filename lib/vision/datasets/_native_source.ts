@@ -1,7 +1,7 @@
 /**
- * Describes the built-in in-memory datasets (MNIST, FashionMNIST, CIFAR10, CIFAR100) to the
- * DataLoader's native worker threads (torch.utils.data _native_loader.ts): their uint8 images,
- * their labels and their transform compiled to native ops. A dataset qualifies when its items are
+ * Describes the built-in in-memory datasets (MNIST, FashionMNIST, CIFAR10, CIFAR100: stored uint8
+ * images and labels) and FakeData (images generated per index) to the DataLoader's native worker
+ * threads (torch.utils.data _native_loader.ts), with their transform compiled to native ops. A dataset qualifies when its items are
  * made by the built-in code (a subclass that only names other files does; one that overrides
  * getitem or rawItem does not) and it has no target_transform or joint transforms; anything
  * else loads through worker_threads.
@@ -11,6 +11,7 @@ import type { Tensor } from '../../index';
 import type { NativeSource } from '../../utils/data/_native_loader';
 import { nativePlan } from '../transforms/_native_plan';
 import { CIFAR10 } from './cifar';
+import { FakeData } from './fakedata';
 import { MNIST } from './mnist';
 
 /** The built-in item path: VisionDataset.getitem over the class's own rawItem. */
@@ -20,14 +21,27 @@ interface ItemPath {
   rawItem: unknown;
 }
 
-function builtinItems(ds: object, base: typeof MNIST | typeof CIFAR10): boolean {
+function builtinItems(ds: object, base: typeof MNIST | typeof CIFAR10 | typeof FakeData): boolean {
   const own = ds as unknown as ItemPath;
   const proto = base.prototype as unknown as ItemPath;
   return own.getitem === proto.getitem && own.__getitem__ === proto.__getitem__ && own.rawItem === proto.rawItem;
 }
 
+/** FakeData: images made per index from its seed, ToPILImage's H×W(×C) uint8 layout. */
+function fakeSource(ds: FakeData): NativeSource | null {
+  const [c, h, w] = ds.image_size;
+  const plan = nativePlan(ds.transform, c === 1 ? [h, w] : [h, w, c]);
+  if (plan === null) return null;
+  const images = { image_size: ds.image_size, num_classes: ds.num_classes, random_offset: ds.random_offset };
+  return { name: ds.constructor.name, length: ds.length, images, plan };
+}
+
 export function nativeVisionSource(dataset: unknown): NativeSource | null {
   if (dataset === null || typeof dataset !== 'object') return null;
+  if (dataset instanceof FakeData) {
+    const ok = builtinItems(dataset, FakeData) && dataset.target_transform === null && dataset.transforms === null;
+    return ok ? fakeSource(dataset) : null;
+  }
   const base = dataset instanceof MNIST ? MNIST : dataset instanceof CIFAR10 ? CIFAR10 : null;
   if (base === null || !builtinItems(dataset, base)) return null;
   const ds = dataset as MNIST | CIFAR10;
@@ -40,5 +54,5 @@ export function nativeVisionSource(dataset: unknown): NativeSource | null {
   const t = ds.targets;
   const targets = Array.isArray(t) ? tensor(t, { dtype: int64 }) : (t as Tensor).to(int64);
   if (targets.shape.length !== 1 || targets.shape[0] !== ds.length) return null;
-  return { name: ds.constructor.name, data, targets, plan };
+  return { name: ds.constructor.name, length: ds.length, images: { data, targets }, plan };
 }

@@ -17,16 +17,18 @@ import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
 import { markPil } from '../transforms/_image';
 import { loadNumpyPickle, NdArray, NpValue } from './numpy_pickle';
-import { RootArgs, rootArgs, WithRoot } from './_args';
+import { Keywords, RootArgs, rootArgs, WithRoot } from './_args';
 import { DownloadSteps, run_async, run_sync } from './_steps';
 import { check_integrity, datasetMirror, download_and_extract_archive_steps } from './utils';
-import { expanduser, VisionDataset, VisionDatasetOptions } from './vision';
+import { expanduser, TRANSFORM_KEYWORDS, transformOptions, TransformOptions, VisionDataset } from './vision';
 
-export interface CIFAROptions extends VisionDatasetOptions<Tensor, number> {
+export interface CIFAROptions extends TransformOptions<Tensor, number> {
   train?: boolean;
   /** Fetch and extract the archive into root first unless it is there (blocks until done). */
   download?: boolean;
 }
+
+const CIFAR_KEYWORDS = { ...TRANSFORM_KEYWORDS, train: true, download: true } satisfies Keywords<CIFAROptions>;
 
 function field(entry: NpValue, key: string, file: string): NpValue {
   if (!(entry instanceof Map) || !entry.has(key)) {
@@ -71,8 +73,9 @@ export class CIFAR10 extends VisionDataset<Tensor, number> {
   constructor(root: string, opts?: CIFAROptions);
   constructor(opts: WithRoot<CIFAROptions>);
   constructor(...args: RootArgs<CIFAROptions>) {
-    const [root, opts] = rootArgs<CIFAROptions>('CIFAR10.__init__', args);
-    super(root, opts);
+    // CIFAR100 inherits this __init__, so Python's messages name CIFAR10 for both.
+    const [root, opts] = rootArgs<CIFAROptions>('CIFAR10.__init__', args, CIFAR_KEYWORDS);
+    super(root, transformOptions(opts));
     const cls = this.constructor as typeof CIFAR10;
     this.train = opts.train ?? true;
     if (opts.download) cls.download(this.root);
@@ -113,7 +116,7 @@ export class CIFAR10 extends VisionDataset<Tensor, number> {
   static create<C extends typeof CIFAR10>(this: C, root: string, opts?: CIFAROptions): Promise<InstanceType<C>>;
   static create<C extends typeof CIFAR10>(this: C, opts: WithRoot<CIFAROptions>): Promise<InstanceType<C>>;
   static async create<C extends typeof CIFAR10>(this: C, ...args: RootArgs<CIFAROptions>): Promise<InstanceType<C>> {
-    const [root, { download, ...rest }] = rootArgs<CIFAROptions>('CIFAR10.create', args);
+    const [root, { download, ...rest }] = rootArgs<CIFAROptions>('CIFAR10.create', args, CIFAR_KEYWORDS);
     if (download) await run_async(this.download_steps(expanduser(root)));
     return new this(root, rest) as InstanceType<C>;
   }

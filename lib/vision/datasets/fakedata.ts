@@ -11,14 +11,23 @@
 import { int64, Tensor, TorchError } from '../../index';
 import { Generator, randint, randn } from '../../generator';
 import { markPil } from '../transforms/_image';
-import { VisionDataset, VisionDatasetOptions } from './vision';
+import { bindArgs, Keywords } from './_args';
+import { TRANSFORM_KEYWORDS, transformOptions, TransformOptions, VisionDataset } from './vision';
 
-export interface FakeDataOptions extends VisionDatasetOptions<Tensor, number> {
+export interface FakeDataOptions extends TransformOptions<Tensor, number> {
   size?: number;
   image_size?: [number, number, number];
   num_classes?: number;
   random_offset?: number;
 }
+
+const FAKEDATA_KEYWORDS = {
+  ...TRANSFORM_KEYWORDS,
+  size: true,
+  image_size: true,
+  num_classes: true,
+  random_offset: true,
+} satisfies Keywords<FakeDataOptions>;
 
 /** torchvision's to_pil_image for a float CHW tensor: the PIL image's pixels, marked as a PIL image. */
 function toPilPixels(img: Tensor): Tensor {
@@ -32,8 +41,9 @@ export class FakeData extends VisionDataset<Tensor, number> {
   readonly image_size: [number, number, number];
   readonly random_offset: number;
 
-  constructor(opts: FakeDataOptions = {}) {
-    super('', opts);
+  constructor(options: FakeDataOptions = {}) {
+    const opts = bindArgs('FakeData.__init__', [], [options], FAKEDATA_KEYWORDS)[1] as FakeDataOptions;
+    super('', transformOptions(opts));
     this.size = opts.size ?? 1000;
     this.num_classes = opts.num_classes ?? 10;
     this.image_size = opts.image_size ?? [3, 224, 224];

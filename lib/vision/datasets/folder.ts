@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
-import { bindArgs, checkPath, pyTypeName, RootArgs, rootArgs, WithRoot } from './_args';
+import { bindArgs, checkPath, Keywords, pyTypeName, RootArgs, rootArgs, WithRoot } from './_args';
 import { default_loader } from './image';
-import { VisionDataset, VisionDatasetOptions } from './vision';
+import { TRANSFORM_KEYWORDS, transformOptions, TransformOptions, VisionDataset } from './vision';
 
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
 
@@ -103,10 +103,15 @@ export function make_dataset(
   return instances;
 }
 
-export interface DatasetFolderOptions<S> extends VisionDatasetOptions<S, number> {
+export interface DatasetFolderOptions<S> extends TransformOptions<S, number> {
   extensions?: string | readonly string[] | null;
   is_valid_file?: ((path: string) => boolean) | null;
 }
+
+/** DatasetFolder's keywords besides root and loader. */
+const FOLDER_KEYWORDS = { ...TRANSFORM_KEYWORDS, extensions: true, is_valid_file: true } satisfies Keywords<
+  DatasetFolderOptions<unknown>
+>;
 
 /** Options with the loader inside, as in `DatasetFolder(root, loader=...)`. */
 export type WithLoader<S, O> = O & { loader: (path: string) => S };
@@ -128,12 +133,12 @@ export class DatasetFolder<S = unknown> extends VisionDataset<S, number> {
   constructor(root: string, opts: WithLoader<S, DatasetFolderOptions<S>>);
   constructor(opts: WithRoot<WithLoader<S, DatasetFolderOptions<S>>>);
   constructor(...args: DatasetFolderArgs<S>) {
-    const [[root, loaderArg], kw] = bindArgs('DatasetFolder.__init__', ['root', 'loader'], args);
+    const [[root, loaderArg], kw] = bindArgs('DatasetFolder.__init__', ['root', 'loader'], args, FOLDER_KEYWORDS);
     const opts = kw as DatasetFolderOptions<S>;
     const rootPath = checkPath(root);
     if (typeof loaderArg !== 'function') throw new TypeError(`'${pyTypeName(loaderArg)}' object is not callable`);
     const loader = loaderArg as (path: string) => S;
-    super(rootPath, opts);
+    super(rootPath, transformOptions(opts));
     [this.classes, this.class_to_idx] = this.find_classes(this.root);
     this.samples = make_dataset(this.root, this.class_to_idx, opts.extensions ?? null, opts.is_valid_file ?? null);
     this.loader = loader;
@@ -156,17 +161,22 @@ export class DatasetFolder<S = unknown> extends VisionDataset<S, number> {
   }
 }
 
-export interface ImageFolderOptions<S> extends VisionDatasetOptions<S, number> {
+export interface ImageFolderOptions<S> extends TransformOptions<S, number> {
   /** Defaults to default_loader: RGB uint8 H×W×3 tensors. */
   loader?: (path: string) => S;
   is_valid_file?: ((path: string) => boolean) | null;
 }
 
+/** ImageFolder's keywords besides root; no `extensions` (it sets IMG_EXTENSIONS itself), as in torchvision. */
+const IMAGE_FOLDER_KEYWORDS = { ...TRANSFORM_KEYWORDS, loader: true, is_valid_file: true } satisfies Keywords<
+  ImageFolderOptions<unknown>
+>;
+
 export class ImageFolder<S = Tensor> extends DatasetFolder<S> {
   constructor(root: string, opts?: ImageFolderOptions<S>);
   constructor(opts: WithRoot<ImageFolderOptions<S>>);
   constructor(...args: RootArgs<ImageFolderOptions<S>>) {
-    const [root, opts] = rootArgs<ImageFolderOptions<S>>('ImageFolder.__init__', args);
+    const [root, opts] = rootArgs<ImageFolderOptions<S>>('ImageFolder.__init__', args, IMAGE_FOLDER_KEYWORDS);
     const loader = opts.loader ?? (default_loader as unknown as (path: string) => S);
     const { loader: _loader, ...rest } = opts;
     void _loader;

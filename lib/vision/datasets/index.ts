@@ -1,7 +1,7 @@
 /** torchvision.datasets. Images without a transform are uint8 HWC tensors (see vision.ts). */
 export { VisionDataset } from './vision';
-export type { Transform, VisionDatasetOptions } from './vision';
-export type { WithRoot, RootArgs } from './_args';
+export type { Transform, TransformOptions, VisionDatasetOptions } from './vision';
+export type { WithRoot, RootArgs, Keywords } from './_args';
 export { MNIST, FashionMNIST, read_sn3_pascalvincent_tensor, read_image_file, read_label_file } from './mnist';
 export type { MNISTOptions } from './mnist';
 export { CIFAR10, CIFAR100 } from './cifar';

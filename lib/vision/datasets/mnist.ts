@@ -16,10 +16,10 @@ import { dtype, float32, float64, int16, int32, int8, uint8 } from '../../dtype'
 import { TorchError } from '../../errors';
 import { Tensor } from '../../tensor';
 import { markPil } from '../transforms/_image';
-import { RootArgs, rootArgs, WithRoot } from './_args';
+import { Keywords, RootArgs, rootArgs, WithRoot } from './_args';
 import { DownloadSteps, run_async, run_sync } from './_steps';
 import { datasetMirror, download_and_extract_archive_steps, URLError } from './utils';
-import { expanduser, VisionDataset, VisionDatasetOptions } from './vision';
+import { expanduser, TRANSFORM_KEYWORDS, transformOptions, TransformOptions, VisionDataset } from './vision';
 
 const SN3_TYPEMAP: Record<number, dtype> = { 8: uint8, 9: int8, 11: int16, 12: int32, 13: float32, 14: float64 };
 
@@ -72,12 +72,14 @@ export function read_image_file(file: string): Tensor {
   return x;
 }
 
-export interface MNISTOptions extends VisionDatasetOptions<Tensor, number> {
+export interface MNISTOptions extends TransformOptions<Tensor, number> {
   /** Training split (default) or test split. */
   train?: boolean;
   /** Fetch the files into root first unless they are there (blocks until done). */
   download?: boolean;
 }
+
+const MNIST_KEYWORDS = { ...TRANSFORM_KEYWORDS, train: true, download: true } satisfies Keywords<MNISTOptions>;
 
 export class MNIST extends VisionDataset<Tensor, number> {
   /** Download locations, tried in order; `TORCHTS_DATASET_MIRROR` replaces them all. */
@@ -106,8 +108,9 @@ export class MNIST extends VisionDataset<Tensor, number> {
   constructor(root: string, opts?: MNISTOptions);
   constructor(opts: WithRoot<MNISTOptions>);
   constructor(...args: RootArgs<MNISTOptions>) {
-    const [root, opts] = rootArgs<MNISTOptions>('MNIST.__init__', args);
-    super(root, opts);
+    // FashionMNIST inherits this __init__, so Python's messages name MNIST for both.
+    const [root, opts] = rootArgs<MNISTOptions>('MNIST.__init__', args, MNIST_KEYWORDS);
+    super(root, transformOptions(opts));
     this.train = opts.train ?? true;
     const split = this.train ? 'train' : 't10k';
     const cls = this.constructor as typeof MNIST;
@@ -121,7 +124,7 @@ export class MNIST extends VisionDataset<Tensor, number> {
   static create<C extends typeof MNIST>(this: C, root: string, opts?: MNISTOptions): Promise<InstanceType<C>>;
   static create<C extends typeof MNIST>(this: C, opts: WithRoot<MNISTOptions>): Promise<InstanceType<C>>;
   static async create<C extends typeof MNIST>(this: C, ...args: RootArgs<MNISTOptions>): Promise<InstanceType<C>> {
-    const [root, { download, ...rest }] = rootArgs<MNISTOptions>('MNIST.create', args);
+    const [root, { download, ...rest }] = rootArgs<MNISTOptions>('MNIST.create', args, MNIST_KEYWORDS);
     if (download) await run_async(this.download_steps(expanduser(root)));
     return new this(root, rest) as InstanceType<C>;
   }

@@ -13,16 +13,34 @@ import * as os from 'os';
 import { TorchError } from '../../errors';
 import { Dataset } from '../../utils/data/dataset';
 import type { WorkerSpec } from '../../utils/data/worker_spec';
-import { RootArgs, rootArgs, WithRoot } from './_args';
+import { Keywords, RootArgs, rootArgs, WithRoot } from './_args';
 
 export type Transform<I = unknown, O = unknown> = (input: I) => O;
 
-export interface VisionDatasetOptions<I, T> {
+/** The transforms torchvision's built-in datasets take (MNIST, CIFAR10, ImageFolder, ...). */
+export interface TransformOptions<I, T> {
   transform?: Transform<I> | null;
   target_transform?: Transform<T> | null;
+}
+
+export const TRANSFORM_KEYWORDS = { transform: true, target_transform: true } satisfies Keywords<
+  TransformOptions<unknown, unknown>
+>;
+
+/** A dataset's options as its base class takes them: `super(root, transformOptions(opts))`. */
+export function transformOptions<I, T>(opts: TransformOptions<I, T>): TransformOptions<I, T> {
+  return { transform: opts.transform, target_transform: opts.target_transform };
+}
+
+/** VisionDataset's own keywords: only it takes the joint `transforms`, as in torchvision. */
+export interface VisionDatasetOptions<I, T> extends TransformOptions<I, T> {
   /** Takes (image, target) and returns both; exclusive with transform / target_transform. */
   transforms?: ((image: I, target: T) => [unknown, unknown]) | null;
 }
+
+const VISION_KEYWORDS = { ...TRANSFORM_KEYWORDS, transforms: true } satisfies Keywords<
+  VisionDatasetOptions<unknown, unknown>
+>;
 
 export function expanduser(p: string): string {
   return p === '~' || p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
@@ -38,7 +56,7 @@ export abstract class VisionDataset<I = unknown, T = unknown> extends Dataset<[u
   constructor(opts: WithRoot<VisionDatasetOptions<I, T>>);
   constructor(...args: RootArgs<VisionDatasetOptions<I, T>>) {
     super();
-    const [root, opts] = rootArgs<VisionDatasetOptions<I, T>>('VisionDataset.__init__', args);
+    const [root, opts] = rootArgs<VisionDatasetOptions<I, T>>('VisionDataset.__init__', args, VISION_KEYWORDS);
     this.root = expanduser(root);
     const hasSeparate = opts.transform != null || opts.target_transform != null;
     if (opts.transforms != null && hasSeparate) {

@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { load, Tensor, TorchError } from '../../index';
 import type { MapLocation } from '../../index';
-import { download_url } from '../datasets/utils';
+import { DownloadSteps, run_async } from '../datasets/utils';
 import { imageClassification, ImageClassification, ImageClassificationOptions } from './_presets';
 
 export interface WeightsMeta {
@@ -96,6 +96,11 @@ function sha256File(file: string): string {
   return hash.digest('hex');
 }
 
+/** A single fetch of `url` into `dest` (redirects followed as the dataset downloads follow them). */
+function* fetchInto(url: string, dest: string): DownloadSteps {
+  yield { url, dest, hops: 3 };
+}
+
 /** One pretrained checkpoint: Python's `Weights` dataclass plus its enum member name. */
 export class Weights {
   constructor(
@@ -149,7 +154,8 @@ export class Weights {
    * torch.hub.load_state_dict_from_url's download step: fetches the checkpoint into the cache
    * (`$TORCH_HOME/hub/checkpoints/<file>`) unless it is already there, verifying the sha256 prefix
    * in its name. The bytes land in a temporary file renamed only after the check, so a failed or
-   * corrupt download never leaves a file the builders would load. Returns the checkpoint's path.
+   * corrupt download never leaves a file the builders would load; the message names the final
+   * path, word for word torch.hub's (on stderr). Returns the checkpoint's path.
    */
   async download(opts: DownloadOptions = {}): Promise<string> {
     const file = this.checkpoint_path(opts);
@@ -157,13 +163,15 @@ export class Weights {
     const mirror = weightsMirror();
     const url = mirror ? mirror + this.filename : this.url;
     const dir = path.dirname(file);
-    const tmp = `${path.basename(file)}.${process.pid}.${Date.now()}.download`;
+    const tmp = path.join(dir, `${path.basename(file)}.${process.pid}.${Date.now()}.download`);
+    fs.mkdirSync(dir, { recursive: true });
+    console.error(`Downloading: "${url}" to ${file}`);
     try {
-      await download_url(url, dir, tmp, null);
-      if (opts.check_hash ?? true) checkHashPrefix(path.join(dir, tmp), this.filename, url);
-      fs.renameSync(path.join(dir, tmp), file);
+      await run_async(fetchInto(url, tmp));
+      if (opts.check_hash ?? true) checkHashPrefix(tmp, this.filename, url);
+      fs.renameSync(tmp, file);
     } finally {
-      fs.rmSync(path.join(dir, tmp), { force: true });
+      fs.rmSync(tmp, { force: true });
     }
     return file;
   }
