@@ -13,6 +13,7 @@
 // joins the threads.
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -44,6 +45,9 @@ enum PlanOp : int64_t {
   kPilToTensor = 7,
   kNormalize = 8,           // C mean... std...
   kRotate = 9,              // d0 d1 resample cx cy fill... (expand=False: the size is kept)
+  kGrayscale = 10,          // channels out
+  kRandomGrayscale = 11,    // p channels
+  kRandomErasing = 12,      // p s0 s1 r0 r1 random value... (on a C×H×W tensor)
 };
 
 struct Op {
@@ -219,6 +223,19 @@ class Pipeline {
           x = PilRotate(x, angle, I(a[2]), false, a[3], a[4], fill);
           break;
         }
+        case kGrayscale:
+          x = PilGray(x, I(a[0]));
+          break;
+        case kRandomGrayscale:
+          if (!RandLess(a[0], dt_, g)) continue;
+          x = PilGray(x, I(a[1]));
+          break;
+        case kRandomErasing: {
+          if (!RandLess(a[0], dt_, g)) continue;
+          if (!owned) x = x.clone();
+          Erase(x, a, g);
+          break;
+        }
         case kToTensor: {
           // functional.to_tensor: one CHW tensor of the default dtype, copy_ then div_(255).
           const Tensor chw = x.dim() == 2 ? x : x.permute({2, 0, 1});
@@ -241,6 +258,29 @@ class Pipeline {
       owned = true;
     }
     return owned ? x : x.clone();
+  }
+
+  // RandomErasing after its p draw: get_params' ten tries (area and log-uniform aspect, then the
+  // value (normal_ when random) and i, j), erasing x (C×H×W) in place; no box found: unchanged.
+  void Erase(Tensor& x, const std::vector<double>& a, const Opt<at::Generator>& g) {
+    const int64_t c = x.size(-3), imgH = x.size(-2), imgW = x.size(-1);
+    const double area = static_cast<double>(imgH * imgW);
+    const Tensor logRatio = at::tensor({a[3], a[4]}, at::kDouble).to(at::kFloat).log();
+    const double lr0 = logRatio[0].item<double>(), lr1 = logRatio[1].item<double>();
+    const auto opts = at::TensorOptions().dtype(dt_);
+    for (int k = 0; k < 10; k++) {
+      const double eraseArea = area * UniformItem(a[1], a[2], dt_, g);
+      const double aspect = at::empty({1}, opts).uniform_(lr0, lr1, g).exp().item<double>();
+      const auto h = static_cast<int64_t>(std::nearbyint(std::sqrt(eraseArea * aspect)));
+      const auto w = static_cast<int64_t>(std::nearbyint(std::sqrt(eraseArea / aspect)));
+      if (!(h < imgH && w < imgW)) continue;
+      Tensor v = a[5] != 0 ? at::empty({c, h, w}, at::kFloat).normal_(0, 1, g)
+                           : at::tensor(std::vector<double>(a.begin() + 6, a.end()), at::kDouble).to(opts).view({-1, 1, 1});
+      const int64_t i = at::randint(0, imgH - h + 1, {1}, g, at::kLong).item<int64_t>();
+      const int64_t j = at::randint(0, imgW - w + 1, {1}, g, at::kLong).item<int64_t>();
+      x.narrow(-2, i, h).narrow(-1, j, w).copy_(v);
+      return;
+    }
   }
 
   // ColorJitter on a PIL-like image: randperm(4), a draw per enabled factor, Pillow's kernels.

@@ -29,6 +29,9 @@ const OP = {
   pilToTensor: 7,
   normalize: 8,
   rotate: 9,
+  grayscale: 10,
+  randomGrayscale: 11,
+  randomErasing: 12,
 } as const;
 
 const PAD_MODES: Readonly<Record<string, number>> = { constant: 0, edge: 1, reflect: 2, symmetric: 3 };
@@ -145,6 +148,21 @@ function rotate(t: T.RandomRotation, s: ImageState, plan: number[][]): ImageStat
   return s;
 }
 
+function grayscale(channels: number, s: ImageState): ImageState | null {
+  // Pillow's convert('L') (and back to RGB for 3): L images are H×W.
+  if (channels !== 1 && channels !== 3) return null;
+  return { ...s, c: channels, twoD: channels === 1 };
+}
+
+function randomErasing(t: T.RandomErasing, s: ImageState, plan: number[][]): ImageState | null {
+  const value = t.value === 'random' ? null : typeof t.value === 'number' ? [t.value] : [...t.value];
+  if (value !== null && value.length !== 1 && value.length !== s.c) return null;
+  const [s0, s1] = t.scale;
+  const [r0, r1] = t.ratio;
+  plan.push([OP.randomErasing, t.p, s0, s1, r0, r1, value === null ? 1 : 0, ...(value ?? [])]);
+  return s;
+}
+
 function normalize(t: T.Normalize, s: ImageState, plan: number[][]): ImageState | null {
   const { mean, std } = t;
   const dt = torch.get_default_dtype();
@@ -173,6 +191,14 @@ function stepFor(t: unknown): Step | null {
   if (exactly(t, T.RandomResizedCrop)) return onPil((s, plan) => randomResizedCrop(t, s, plan));
   if (exactly(t, T.Resize)) return onPil((s, plan) => resize(t, s, plan));
   if (exactly(t, T.RandomRotation)) return onPil((s, plan) => rotate(t, s, plan));
+  if (exactly(t, T.Grayscale)) {
+    return onPil((s, plan) => (plan.push([OP.grayscale, t.num_output_channels]), grayscale(t.num_output_channels, s)));
+  }
+  if (exactly(t, T.RandomGrayscale)) {
+    // The output keeps the input's channel count (convert('L'), and back for RGB).
+    return onPil((s, plan) => (s.c === 4 ? null : (plan.push([OP.randomGrayscale, t.p, s.c]), s)));
+  }
+  if (exactly(t, T.RandomErasing)) return (s, plan) => (s.kind === 'tensor' ? randomErasing(t, s, plan) : null);
   if (exactly(t, T.RandomHorizontalFlip) || exactly(t, T.RandomVerticalFlip)) {
     const dim = exactly(t, T.RandomHorizontalFlip) ? 1 : 0;
     return onPil((s, plan) => (plan.push([OP.flip, t.p, dim]), s));

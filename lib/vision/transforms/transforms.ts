@@ -525,6 +525,18 @@ export class Grayscale extends Transform {
   }
 }
 
+/** RandomGrayscale(p=0.1): to grayscale with as many channels as the input, with probability p. */
+export class RandomGrayscale extends Transform {
+  constructor(readonly p = 0.1) {
+    super();
+    _record(this, RandomGrayscale, arguments);
+  }
+  override forward(img: Tensor): Tensor {
+    const [num_output_channels] = getDimensions(img);
+    return randLess(this.p) ? F.rgb_to_grayscale(img, num_output_channels) : img;
+  }
+}
+
 export interface RandomErasingOptions {
   scale?: readonly [number, number];
   ratio?: readonly [number, number];
