@@ -1,6 +1,7 @@
 // Module entry point. Context-aware: every environment (main thread, worker_threads, Jest
 // workers) gets its own EnvData and its own function objects; nothing JS is held statically.
 #include "registry.h"
+#include "image_decode.h"
 
 namespace tts {
 
@@ -40,5 +41,6 @@ NAPI_MODULE_INIT() {
   tts::RegisterDataOps(r);
   tts::RegisterVisionOps(r);
   tts::RegisterPipelineOps(r);
+  tts::RegisterImageDecodeOps(r);
   return exports;
 }

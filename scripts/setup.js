@@ -4,8 +4,9 @@
  * One-command, idempotent setup: `npm run setup` (also the pretest and prestart hooks).
  *
  *   1. libtorch      found by scripts/libtorch.js; on Debian/Ubuntu as root, apt-get installs it.
- *   2. apt packages  the Python oracle of the tests (python3-torch, python3-torchvision) and the
- *                    Fashion-MNIST data set, installed together with libtorch in ONE apt-get call.
+ *   2. apt packages  the Python oracle of the tests (python3-torch, python3-torchvision), the
+ *                    Fashion-MNIST data set and libjpeg/libpng headers, installed together with
+ *                    libtorch in ONE apt-get call.
  *   3. npm deps      `npm ci` (or `npm install`) when node_modules lacks a declared dependency.
  *   4. native addon  skipped when a matching prebuilt binary exists or build/Release/torchts.node is
  *                    newer than native/ and CMakeLists.txt and was built against the same libtorch.
@@ -36,6 +37,12 @@ const VERBOSE = Boolean(process.env.TORCHTS_VERBOSE);
 const LIBTORCH_PKGS = ['libtorch-dev', 'libopenblas0-pthread'];
 // Not needed to build or load the addon, but by the tests (Python oracle) and the training example.
 const DATA_PKGS = ['python3-torch', 'python3-torchvision', 'dataset-fashion-mnist'];
+// Build-time only: the addon decodes JPEG/PNG with them as Pillow does (native/image_decode.cc)
+// and builds without them (JS decoders) where they are missing. libjpeg-dev is Debian's
+// libjpeg62-turbo-dev (Ubuntu's libjpeg-turbo8-dev): the libjpeg Pillow uses there.
+const IMAGE_PKGS = ['libjpeg-dev', 'libpng-dev'];
+// Set when this run installed IMAGE_PKGS: the addon is rebuilt (and reconfigured) to use them.
+let imageLibsAdded = false;
 // Environment variables that change what findLibtorch() returns: a change invalidates the cache.
 const DISCOVERY_ENV = ['LIBTORCH', 'PYTHON'];
 
@@ -294,7 +301,7 @@ function ensureAptPackages(libtorch, needBuild) {
   if (needBuild) required.push(...missingBuildTools());
   // The system libtorch runs without it, only slower (it picks the reference BLAS): not fatal.
   const blas = libtorch.source === 'system' ? ['libopenblas0-pthread'] : [];
-  const optional = debian ? missingDebs([...blas, ...DATA_PKGS]) : [];
+  const optional = debian ? missingDebs([...blas, ...DATA_PKGS, ...IMAGE_PKGS]) : [];
 
   if (!debian) {
     if (required.length) {
@@ -313,6 +320,7 @@ function ensureAptPackages(libtorch, needBuild) {
   const all = [...required, ...optional];
   if (all.length === 0) return false;
   aptInstall(all);
+  imageLibsAdded = optional.some((p) => IMAGE_PKGS.includes(p));
   return true;
 }
 
@@ -413,6 +421,8 @@ function buildAddon(libtorch, stamp, reason) {
   const start = Date.now();
   // CMake caches Torch_DIR: a different libtorch is only picked up after a fresh configure.
   const torchDir = cachedTorchDir();
+  // Newly installed libjpeg/libpng change no file CMake watches: only a fresh configure finds them.
+  if (imageLibsAdded) fs.rmSync(CMAKE_CACHE, { force: true });
   if (torchDir && torchDir !== path.join(libtorch.prefix, 'Torch')) {
     fs.rmSync(CMAKE_CACHE, { force: true });
     log(`libtorch moved (${torchDir} -> ${libtorch.prefix}): reconfiguring`);
@@ -443,7 +453,7 @@ function ensureAddon(libtorch, stamp) {
     log(`addon: prebuilt ${path.relative(ROOT, prebuilt)}`);
     return;
   }
-  const reason = addonStaleReason(libtorch, stamp);
+  const reason = addonStaleReason(libtorch, stamp) || (imageLibsAdded && 'image libraries installed');
   if (!reason) {
     log('addon up to date');
     return;
