@@ -1,6 +1,7 @@
 """Python side of bench/dataloader: images/s through torch.utils.data.DataLoader on the same
 augmentation pipeline over torchvision's FakeData, or over the real Fashion-MNIST test set
-(argv[6] == 'fashion-mnist', raw files in argv[7]). Prints {num_workers: images per second};
+(argv[6] == 'fashion-mnist', raw files in argv[7]) or an ImageFolder (argv[6] == 'imagefolder',
+its root in argv[7]). Prints {num_workers: images per second};
 '2p' means num_workers=2 with persistent_workers (one untimed warm-up epoch)."""
 import gzip
 import json
@@ -13,7 +14,7 @@ from torch.utils.data import DataLoader
 import os
 import tempfile
 
-from torchvision.datasets import FakeData, FashionMNIST
+from torchvision.datasets import FakeData, FashionMNIST, ImageFolder
 
 torch.set_num_threads(int(sys.argv[1]))
 size, batch = int(sys.argv[2]), int(sys.argv[3])
@@ -53,8 +54,18 @@ def fashion_root():
     return root
 
 
+folder_pipeline = T.Compose([
+    T.RandomResizedCrop(224),
+    T.RandomHorizontalFlip(),
+    T.ToTensor(),
+    T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+])
+
+
 def make_loader(w):
-    if dataset == 'fashion-mnist':
+    if dataset == 'imagefolder':
+        ds = ImageFolder(sys.argv[7], transform=folder_pipeline)
+    elif dataset == 'fashion-mnist':
         ds = FashionMNIST(fashion_root(), train=False, transform=fashion_pipeline)
     else:
         ds = FakeData(size=size, image_size=(3, 32, 32), num_classes=10, transform=pipeline)

@@ -8,8 +8,15 @@
  * start-up counts, as it does in a training loop; best of REPEATS epochs, the configurations'
  * epochs interleaved (fair on a shared machine). Also printed: torchts' CPU time per image (all
  * threads) and the cores the epoch got, which tell worker overhead from a busy machine. A `p`
- * after a worker count ('2p') uses persistent_workers (start-up paid once, before the timed epochs).
- * Env: SIZE (images per epoch, 5120), BATCH (128), WORKERS ('0,2,2p'), REPEATS (3).
+ * after a worker count ('2p') uses persistent_workers (start-up paid once, before the timed epochs);
+ * a `t` ('2t') forces worker_threads where the loader would use native threads.
+ *
+ * DATASET=fashion-mnist times the real Fashion-MNIST test set (Debian's dataset-fashion-mnist)
+ * with RandomCrop(28, padding=2), RandomHorizontalFlip, ColorJitter(0.4, 0.4), ToTensor, Normalize.
+ * DATASET=imagefolder times ImageFolder over SIZE JPEGs (200–320 px a side, written once by Python
+ * into $TMPDIR/torchts-bench-imagefolder-SIZE) with RandomResizedCrop(224), RandomHorizontalFlip,
+ * ToTensor, Normalize. Built-in datasets and transforms load on native threads with num_workers > 0.
+ * Env: DATASET (fake), SIZE (images per epoch, 5120), BATCH (128), WORKERS ('0,2,2p'), REPEATS (3).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -23,6 +30,38 @@ const WORKERS = (process.env.WORKERS ?? '0,2,2p').split(',');
 const REPEATS = Number(process.env.REPEATS ?? 3);
 const DATASET = process.env.DATASET ?? 'fake';
 const FASHION = '/usr/share/datasets/fashion-mnist';
+const FOLDER = path.join(process.env.TMPDIR ?? '/tmp', `torchts-bench-imagefolder-${SIZE}`);
+/** The Python side's data root: Debian's Fashion-MNIST files or the generated image folder. */
+const DATA_ROOT = DATASET === 'imagefolder' ? FOLDER : FASHION;
+
+/** SIZE random JPEGs in 10 class folders, written by Pillow (once; reused by later runs). */
+function makeImageFolder(py: string): void {
+  if (fs.existsSync(path.join(FOLDER, 'done'))) return;
+  const script = `
+import os, sys, numpy as np
+from PIL import Image
+root, n = sys.argv[1], int(sys.argv[2])
+rng = np.random.RandomState(0)
+for i in range(n):
+    d = os.path.join(root, 'c%d' % (i % 10)); os.makedirs(d, exist_ok=True)
+    h, w = rng.randint(200, 321, 2)
+    base = rng.randint(0, 256, (h // 8 + 1, w // 8 + 1, 3)).astype(np.uint8)
+    img = Image.fromarray(base).resize((int(w), int(h)), Image.BILINEAR)
+    img.save(os.path.join(d, '%05d.jpg' % i), quality=90)
+open(os.path.join(root, 'done'), 'w').close()
+`;
+  const r = spawnSync(py, ['-c', script, FOLDER, String(SIZE)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not write the image folder: ${r.stderr}`);
+}
+
+function folderPipeline(): T.Compose {
+  return new T.Compose([
+    new T.RandomResizedCrop(224),
+    new T.RandomHorizontalFlip(),
+    new T.ToTensor(),
+    new T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+  ]);
+}
 
 function findPython(): string | null {
   for (const py of [process.env.TORCHTS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
@@ -53,6 +92,11 @@ function fashionPipeline(): T.Compose {
 }
 
 function makeDataset(): torch.utils.data.Dataset<[unknown, unknown]> {
+  if (DATASET === 'imagefolder') {
+    return new datasets.ImageFolder(FOLDER, { transform: folderPipeline() }) as torch.utils.data.Dataset<
+      [unknown, unknown]
+    >;
+  }
   if (DATASET === 'fashion-mnist') {
     // FashionMNIST finds Debian's files when root has none.
     return new datasets.FashionMNIST(FASHION, { train: false, transform: fashionPipeline() });
@@ -117,13 +161,17 @@ async function measure(): Promise<EpochStats[]> {
 
 async function main(): Promise<void> {
   const threads = torch.get_num_threads();
-  const ours = await measure();
   const py = findPython();
+  if (DATASET === 'imagefolder') {
+    if (!py) throw new Error('DATASET=imagefolder needs Python with Pillow to write the JPEGs');
+    makeImageFolder(py);
+  }
+  const ours = await measure();
   let theirs: Record<string, number> = {};
   if (py) {
     const script = path.resolve(__dirname, '..', '..', 'bench', 'dataloader.py');
     const pyWorkers = WORKERS.map((w) => w.replace('t', '')).join(',');
-    const args = [script, String(threads), String(SIZE), String(BATCH), pyWorkers, String(REPEATS), DATASET, FASHION];
+    const args = [script, String(threads), String(SIZE), String(BATCH), pyWorkers, String(REPEATS), DATASET, DATA_ROOT];
     const r = spawnSync(py, args, { encoding: 'utf8' });
     if (r.status === 0) theirs = JSON.parse(r.stdout);
     else console.error(`python benchmark failed: ${r.stderr}`);
@@ -131,7 +179,9 @@ async function main(): Promise<void> {
   const what =
     DATASET === 'fashion-mnist'
       ? 'Fashion-MNIST test set (10,000 images) + 5-transform augmentation'
-      : `FakeData 3x32x32 + 6-transform augmentation, ${SIZE} images/epoch`;
+      : DATASET === 'imagefolder'
+        ? `ImageFolder, ${SIZE} JPEGs 200-320 px, RandomResizedCrop(224) + flip + ToTensor + Normalize`
+        : `FakeData 3x32x32 + 6-transform augmentation, ${SIZE} images/epoch`;
   console.log(`DataLoader, ${what}, batch ${BATCH}, ` + `${threads} intra-op thread(s), best of ${REPEATS} epochs`);
   console.log(
     '| num_workers (p: persistent) | PyTorch (img/s) | torchts (img/s) | torchts/PyTorch | torchts vs 0 workers ' +

@@ -53,6 +53,13 @@ struct ArgTypeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An error of a Python kind ATen has no class for (OSError, ...). Caught in ThrowCurrent and
+// raised as a TorchError with this python_type.
+struct PythonError : std::runtime_error {
+  PythonError(const std::string& message, std::string type) : std::runtime_error(message), python_type(std::move(type)) {}
+  std::string python_type;
+};
+
 // Per-environment state (main thread, each worker thread, each Jest worker has its own).
 struct EnvData {
   napi_ref error_ctor = nullptr;  // TorchError class, handed over by lib/native.ts
@@ -99,6 +106,8 @@ void ReleaseReference(napi_env env, EnvData* data, napi_ref ref);
 // Translates the exception being handled into a pending JS exception; returns nullptr.
 napi_value ThrowCurrent(napi_env env);
 void ThrowTorchError(napi_env env, const std::string& message, const char* python_type);
+// The TorchError object itself (to reject a promise with).
+napi_value MakeTorchError(napi_env env, const std::string& message, const char* python_type);
 
 // Status check for Node-API calls whose failure means a JS exception is already pending
 // or the argument was of the wrong kind.

@@ -17,9 +17,12 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 
+#include "image_decode.h"
 #include "registry.h"
 #include "vision_ops.h"
 #include "vision_pil.h"
@@ -40,7 +43,7 @@ enum PlanOp : int64_t {
   kFlip = 2,               // p dim
   kColorJitter = 3,        // b0 b1 c0 c1 s0 s1 h0 h1 channels (NaN: factor off)
   kRandomResizedCrop = 4,  // h w s0 s1 r0 r1 out_h out_w resample
-  kResize = 5,             // h w out_h out_w resample
+  kResize = 5,             // h w out_h out_w resample (h, w: NaN where they vary)
   kToTensor = 6,           // (default float dtype)
   kPilToTensor = 7,
   kNormalize = 8,           // C mean... std...
@@ -48,6 +51,8 @@ enum PlanOp : int64_t {
   kGrayscale = 10,          // channels out
   kRandomGrayscale = 11,    // p channels
   kRandomErasing = 12,      // p s0 s1 r0 r1 random value... (on a C×H×W tensor)
+  kResizeShortSide = 13,    // size max_size(-1: none) resample: Resize(int) of an image of any size
+  kCenterCropAny = 14,      // h w: CenterCrop of an image of any size
 };
 
 struct Op {
@@ -59,7 +64,7 @@ struct Op {
 struct Batch {
   bool done = false;
   Tensor images, targets;
-  std::string error;
+  std::string error, errorType;
 };
 
 int64_t I(double v) { return static_cast<int64_t>(v); }
@@ -73,18 +78,29 @@ struct Source {
   int64_t size = 0;
   std::vector<int64_t> fakeShape;  // FakeData's C, H, W; empty for stored images
   int64_t numClasses = 0, offset = 0;
+  std::vector<std::string> files;  // ImageFolder: image files (decoded as Pillow's convert('RGB'))
+  std::vector<int64_t> fileTargets;
 
   // (image, label, whether the image is a new tensor rather than a view of the dataset)
   std::tuple<Tensor, int64_t, bool> Item(int64_t index, ScalarType dt) const {
     // JS checked the index (IndexError with the dataset's name); negative counts from the end.
     TORCH_CHECK(index >= -size && index < size, "index ", index, " is out of range");
     const int64_t i = index < 0 ? index + size : index;
+    if (!files.empty()) return {ReadImage(files[i]), fileTargets[i], true};
     if (fakeShape.empty()) return {data.select(0, i), targets.data_ptr<int64_t>()[i], false};
     at::Generator gen = at::detail::createCPUGenerator(static_cast<uint64_t>(i + offset));
     const Tensor img = at::randn(fakeShape, gen, at::TensorOptions().dtype(dt));
     const int64_t target = at::randint(0, numClasses, {1}, gen, at::kLong).item<int64_t>();
     Tensor hwc = img.mul(255).to(at::kByte).permute({1, 2, 0}).contiguous();
     return {fakeShape[0] == 1 ? hwc.squeeze(2) : hwc, target, true};
+  }
+
+  // default_loader: the file's bytes decoded as Pillow's open(f).convert('RGB').
+  static Tensor ReadImage(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw PythonError("[Errno 2] No such file or directory: '" + file + "'", "FileNotFoundError");
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return DecodeImageRGB(bytes.data(), bytes.size(), file);
   }
 };
 
@@ -122,7 +138,7 @@ class Pipeline {
     TORCH_CHECK(it->second.done, "DataLoader native workers: the pipeline was closed");
     Batch b = std::move(it->second);
     batches_.erase(it);
-    if (!b.error.empty()) throw std::runtime_error(b.error);
+    if (!b.error.empty()) throw PythonError(b.error, b.errorType.empty() ? "RuntimeError" : b.errorType);
     return {b.images, b.targets};
   }
 
@@ -173,6 +189,9 @@ class Pipeline {
         }
         b.images = at::stack(images, 0);
         b.targets = at::tensor(labels, at::kLong);
+      } catch (const PythonError& e) {
+        b.error = e.what();
+        b.errorType = e.python_type;
       } catch (const c10::Error& e) {
         b.error = e.what_without_backtrace();
       } catch (const std::exception& e) {
@@ -210,12 +229,24 @@ class Pipeline {
           x = ColorJitter(x, a, g);
           break;
         case kRandomResizedCrop: {
-          const auto [i, j, h, w] = ResizedCropParams(I(a[0]), I(a[1]), a[2], a[3], a[4], a[5], dt_, g);
+          // get_params on the image's own size (a[0], a[1]: the size when the plan knew it).
+          const auto [i, j, h, w] = ResizedCropParams(x.size(0), x.size(1), a[2], a[3], a[4], a[5], dt_, g);
           x = PilResizedCrop(x, i, j, h, w, I(a[6]), I(a[7]), I(a[8]));
           break;
         }
         case kResize:
-          x = PilResizedCrop(x, 0, 0, I(a[0]), I(a[1]), I(a[2]), I(a[3]), I(a[4]));
+          // Resize((h, w)) on the image's own size (a[0], a[1]: that size when the plan knew it).
+          if (I(a[2]) == x.size(0) && I(a[3]) == x.size(1)) continue;
+          x = PilResizedCrop(x, 0, 0, x.size(0), x.size(1), I(a[2]), I(a[3]), I(a[4]));
+          break;
+        case kResizeShortSide: {
+          const auto [oh, ow] = ResizedOutputSize(x.size(0), x.size(1), I(a[0]), I(a[1]));
+          if (oh == x.size(0) && ow == x.size(1)) continue;
+          x = PilResizedCrop(x, 0, 0, x.size(0), x.size(1), oh, ow, I(a[2]));
+          break;
+        }
+        case kCenterCropAny:
+          x = CenterCrop(x, I(a[0]), I(a[1]));
           break;
         case kRotate: {
           const double angle = UniformItem(a[0], a[1], dt_, g);
@@ -258,6 +289,32 @@ class Pipeline {
       owned = true;
     }
     return owned ? x : x.clone();
+  }
+
+  // functional._compute_resized_output_size for Resize(size: int, max_size) (lib/vision/transforms
+  // functional.ts resizedOutputSize; the plan checked max_size > size).
+  static std::pair<int64_t, int64_t> ResizedOutputSize(int64_t h, int64_t w, int64_t requested, int64_t maxSize) {
+    const int64_t shortSide = w <= h ? w : h, longSide = w <= h ? h : w;
+    auto newShort = requested;
+    auto newLong = static_cast<int64_t>(static_cast<double>(requested) * longSide / shortSide);
+    if (maxSize >= 0 && newLong > maxSize) {
+      newShort = static_cast<int64_t>(static_cast<double>(maxSize) * newShort / newLong);
+      newLong = maxSize;
+    }
+    return w <= h ? std::make_pair(newLong, newShort) : std::make_pair(newShort, newLong);
+  }
+
+  // functional.center_crop on a PIL-like image: zero padding where the crop is larger, then the
+  // central box (round half to even, as Python's round), in one pad-and-crop.
+  static Tensor CenterCrop(const Tensor& x, int64_t ch, int64_t cw) {
+    const int64_t h = x.size(0), w = x.size(1);
+    auto floorDiv2 = [](int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
+    const int64_t l = cw > w ? floorDiv2(cw - w) : 0, t = ch > h ? floorDiv2(ch - h) : 0;
+    const int64_t r = cw > w ? floorDiv2(cw - w + 1) : 0, b = ch > h ? floorDiv2(ch - h + 1) : 0;
+    const int64_t ph = h + t + b, pw = w + l + r;
+    const auto top = static_cast<int64_t>(std::nearbyint((ph - ch) / 2.0));
+    const auto left = static_cast<int64_t>(std::nearbyint((pw - cw) / 2.0));
+    return PadCrop(x, {l, t, r, b}, 0, 0, top, left, ch, cw);
   }
 
   // RandomErasing after its p draw: get_params' ten tries (area and log-uniform aspect, then the
@@ -368,13 +425,16 @@ struct TakeWork {
   napi_deferred deferred;
   napi_async_work work = nullptr;
   Tensor images, targets;
-  std::string error;
+  std::string error, errorType = "RuntimeError";
 };
 
 void TakeExecute(napi_env, void* data) {
   auto* t = static_cast<TakeWork*>(data);
   try {
     std::tie(t->images, t->targets) = t->p->Take(t->idx);
+  } catch (const PythonError& e) {
+    t->error = e.what();
+    t->errorType = e.python_type;
   } catch (const c10::Error& e) {
     t->error = e.what_without_backtrace();
   } catch (const std::exception& e) {
@@ -386,10 +446,7 @@ void TakeComplete(napi_env env, napi_status, void* data) {
   std::unique_ptr<TakeWork> t(static_cast<TakeWork*>(data));
   napi_delete_async_work(env, t->work);
   if (!t->error.empty()) {
-    napi_value msg, err;
-    napi_create_string_utf8(env, t->error.c_str(), t->error.size(), &msg);
-    napi_create_error(env, nullptr, msg, &err);
-    napi_reject_deferred(env, t->deferred, err);
+    napi_reject_deferred(env, t->deferred, MakeTorchError(env, t->error, t->errorType.c_str()));
     return;
   }
   napi_value arr;
@@ -424,7 +481,21 @@ void RegisterPipelineOps(Registry& r) {
       napi_value argv[6];
       napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
       Source source;
-      if (IsNullish(env, argv[0])) {
+      bool isArray = false;
+      napi_is_array(env, argv[0], &isArray);
+      if (isArray) {
+        // ImageFolder: argv[0] the files, argv[1] their int64 targets.
+        uint32_t n = 0;
+        napi_get_array_length(env, argv[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+          napi_value f;
+          napi_get_element(env, argv[0], k, &f);
+          source.files.push_back(GetString(env, f));
+        }
+        source.fileTargets = GetIntList(env, argv[1]);
+        TORCH_CHECK(source.fileTargets.size() == source.files.size(), "pipeline_new: one target per file");
+        source.size = static_cast<int64_t>(n);
+      } else if (IsNullish(env, argv[0])) {
         // FakeData: argv[1] is [size, C, H, W, num_classes, random_offset].
         const std::vector<int64_t> f = GetIntList(env, argv[1]);
         TORCH_CHECK(f.size() == 6 && f[0] >= 0 && f[1] >= 1 && f[4] >= 1, "pipeline_new: bad FakeData spec");

@@ -2,6 +2,7 @@
 //   ArgTypeError          -> TypeError (a JS argument of the wrong kind)
 //   c10::Error and kin    -> TorchError with PyTorch's message (no C++ backtrace) and the
 //                            Python exception type PyTorch would raise (IndexError, ...)
+//   PythonError           -> TorchError with its own python_type (OSError from image decoding)
 //   anything else         -> TorchError
 #include "common.h"
 
@@ -40,7 +41,7 @@ std::string ProcessErrorMsg(std::string msg) {
 
 }  // namespace
 
-void ThrowTorchError(napi_env env, const std::string& message, const char* python_type) {
+napi_value MakeTorchError(napi_env env, const std::string& message, const char* python_type) {
   napi_value msg, type, error = nullptr;
   const std::string text = ProcessErrorMsg(message);
   napi_create_string_utf8(env, text.data(), text.size(), &msg);
@@ -56,7 +57,11 @@ void ThrowTorchError(napi_env env, const std::string& message, const char* pytho
     napi_create_error(env, nullptr, msg, &error);
     napi_set_named_property(env, error, "python_type", type);
   }
-  napi_throw(env, error);
+  return error;
+}
+
+void ThrowTorchError(napi_env env, const std::string& message, const char* python_type) {
+  napi_throw(env, MakeTorchError(env, message, python_type));
 }
 
 napi_value ThrowCurrent(napi_env env) {
@@ -67,6 +72,8 @@ napi_value ThrowCurrent(napi_env env) {
     throw;
   } catch (const ArgTypeError& e) {
     napi_throw_type_error(env, nullptr, e.what());
+  } catch (const PythonError& e) {
+    ThrowTorchError(env, e.what(), e.python_type.c_str());
   } catch (const c10::IndexError& e) {
     ThrowTorchError(env, e.what_without_backtrace(), "IndexError");
   } catch (const c10::ValueError& e) {

@@ -403,9 +403,6 @@ napi_value DecodeImageBinding(napi_env env, napi_callback_info info) {
     if (!is_ta || type != napi_uint8_array) ThrowArgType(env, argv[0], "a Uint8Array or Buffer");
     const std::string file = GetString(env, argv[1]);
     return WrapTensor(env, DecodeImageRGB(static_cast<const uint8_t*>(bytes), length, file));
-  } catch (const ImageDecodeError& e) {
-    ThrowTorchError(env, e.what(), e.python_type);
-    return nullptr;
   } catch (...) {
     return ThrowCurrent(env);
   }

@@ -15,10 +15,8 @@ namespace tts {
 
 // A decoding failure with the Python exception Pillow raises for it (OSError,
 // UnidentifiedImageError, DecompressionBombError); the message names the file.
-struct ImageDecodeError : std::runtime_error {
-  ImageDecodeError(const std::string& message, const char* python_type)
-      : std::runtime_error(message), python_type(python_type) {}
-  const char* python_type;
+struct ImageDecodeError : PythonError {
+  using PythonError::PythonError;
 };
 
 enum class ImageFormat { kUnknown, kPng, kJpeg };

@@ -298,6 +298,98 @@ describe('native worker threads', () => {
     expect(nativeSource(new datasets.FakeData({ size: 4, image_size: [2, 8, 8] }))).toBeNull();
   });
 
+  test('ImageFolder (JPEG/PNG of many sizes): decoded and transformed natively, Python’s batches', () => {
+    const folder = path.join(tmp, 'folder');
+    const made = spawnSync(
+      findPython(),
+      [
+        '-c',
+        `
+import os, sys, numpy as np
+from PIL import Image
+rng = np.random.RandomState(1)
+for c in ['cat', 'dog']:
+    os.makedirs(os.path.join(sys.argv[1], c), exist_ok=True)
+    for k in range(11):
+        h, w = rng.randint(18, 41, 2)
+        img = Image.fromarray(rng.randint(0, 256, (h, w, 3)).astype(np.uint8))
+        if k % 3 == 0: img.convert('L').save(os.path.join(sys.argv[1], c, '%d.png' % k))
+        else: img.save(os.path.join(sys.argv[1], c, '%d.jpg' % k), quality=85, subsampling=k % 3)
+`,
+        folder,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.stderr).toBe('');
+    const norm = [
+      [0.485, 0.456, 0.406],
+      [0.229, 0.224, 0.225],
+    ] as const;
+    const train = new T.Compose([
+      new T.RandomResizedCrop(16, { scale: [0.3, 1] }),
+      new T.RandomHorizontalFlip(),
+      new T.ColorJitter(0.3, 0.3, 0.3),
+      new T.ToTensor(),
+      new T.Normalize(norm[0], norm[1]),
+    ]);
+    const val = new T.Compose([
+      new T.Resize(20),
+      new T.CenterCrop(18),
+      new T.ToTensor(),
+      new T.Normalize(norm[0], norm[1]),
+    ]);
+    const got: string[] = [];
+    for (const tf of [train, val]) {
+      const ds = new datasets.ImageFolder(folder, { transform: tf }) as unknown as data.Dataset<Pair>;
+      expect(nativeSource(ds)).not.toBeNull();
+      const batches = [...new data.DataLoader<Pair, Batch>(ds, loaderOpts(13))];
+      const x = torch.cat(batches.map(([b]) => b));
+      const y = torch.cat(batches.map(([, b]) => b));
+      got.push(JSON.stringify([x.shape, Array.from(y.toTypedArray() as BigInt64Array, Number)]));
+      got.push(Buffer.from(x.contiguous().toTypedArray().buffer as ArrayBuffer).toString('base64'));
+    }
+    const py = spawnSync(
+      findPython(),
+      [
+        '-c',
+        `
+import base64, json, sys, torch
+import torchvision.transforms as T
+from torchvision import datasets
+norm = T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+train = T.Compose([T.RandomResizedCrop(16, scale=(0.3, 1)), T.RandomHorizontalFlip(), T.ColorJitter(0.3, 0.3, 0.3),
+                   T.ToTensor(), norm])
+val = T.Compose([T.Resize(20), T.CenterCrop(18), T.ToTensor(), norm])
+for tf in (train, val):
+    g = torch.Generator(); g.manual_seed(13)
+    ds = datasets.ImageFolder(sys.argv[1], transform=tf)
+    xs, ys = zip(*torch.utils.data.DataLoader(ds, batch_size=16, shuffle=True, num_workers=2, generator=g))
+    x = torch.cat(xs)
+    print(json.dumps([list(x.shape), torch.cat(ys).tolist()]).replace(' ', ''))
+    print(base64.b64encode(x.contiguous().numpy().tobytes()).decode())
+`,
+        folder,
+      ],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(py.stderr).toBe('');
+    expect(got).toEqual(py.stdout.trim().split('\n'));
+  });
+
+  test('ImageFolder: a broken file fails on its batch with Pillow’s exception type', () => {
+    const folder = path.join(tmp, 'broken');
+    fs.mkdirSync(path.join(folder, 'a'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'a', 'bad.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2]));
+    const transform = new T.Compose([new T.Resize([8, 8]), new T.ToTensor()]);
+    const ds = new datasets.ImageFolder(folder, { transform }) as unknown as data.Dataset<Pair>;
+    expect(nativeSource(ds)).not.toBeNull();
+    // Sizes that stay different from image to image cannot be batched: the TS path raises that.
+    expect(nativeSource(new datasets.ImageFolder(folder, { transform: new T.ToTensor() }))).toBeNull();
+    expect(() => [...new data.DataLoader<Pair, Batch>(ds, { num_workers: 1 })]).toThrow(
+      /^Caught OSError in DataLoader worker 0\.\nOriginal OSError: .*bad\.jpg/,
+    );
+  });
+
   test('synchronous for...of, drop_last, break and a new epoch; the global RNG is untouched', () => {
     torch.manual_seed(3);
     const state = torch.get_rng_state();

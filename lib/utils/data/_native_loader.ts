@@ -30,12 +30,18 @@ export interface GeneratedImages {
   random_offset: number;
 }
 
+/** Image files (ImageFolder with the default loader), decoded natively as Pillow decodes them. */
+export interface FileImages {
+  files: readonly string[];
+  targets: readonly number[];
+}
+
 /** A dataset as the native workers see it. */
 export interface NativeSource {
   /** The dataset's class name, for index errors ("CIFAR10 index 9 is out of range"). */
   name: string;
   length: number;
-  images: StoredImages | GeneratedImages;
+  images: StoredImages | GeneratedImages | FileImages;
   /** The transform as plan ops: [code, ...numbers] (data_pipeline.cc PlanOp). */
   plan: number[][];
 }
@@ -58,10 +64,11 @@ export function nativeSource(dataset: unknown): NativeSource | null {
   return null;
 }
 
-/** pipeline_new's first two arguments: images and labels, or null and FakeData's spec. */
-function pipelineSource(s: NativeSource): [Handle | null, Handle | number[]] {
+/** pipeline_new's first two arguments: images and labels, files and labels, or null and FakeData's spec. */
+function pipelineSource(s: NativeSource): [Handle | readonly string[] | null, Handle | readonly number[]] {
   const im = s.images;
   if ('data' in im) return [im.data._h, im.targets._h];
+  if ('files' in im) return [im.files, im.targets];
   return [null, [s.length, ...im.image_size, im.num_classes, im.random_offset]];
 }
 

@@ -32,11 +32,16 @@ const OP = {
   grayscale: 10,
   randomGrayscale: 11,
   randomErasing: 12,
+  resizeShortSide: 13,
+  centerCropAny: 14,
 } as const;
 
 const PAD_MODES: Readonly<Record<string, number>> = { constant: 0, edge: 1, reflect: 2, symmetric: 3 };
 
-/** The image between two ops: PIL-like (uint8 H×W×C, or H×W when twoD) or a C×H×W tensor. */
+/**
+ * The image between two ops: PIL-like (uint8 H×W×C, or H×W when twoD) or a C×H×W tensor. h and w
+ * are NaN while they differ from image to image (ImageFolder), until an op fixes them.
+ */
 interface ImageState {
   kind: 'pil' | 'tensor';
   c: number;
@@ -61,7 +66,12 @@ function pil(s: ImageState, h: number, w: number): ImageState {
   return { ...s, h, w };
 }
 
+function sizeKnown(s: ImageState): boolean {
+  return !Number.isNaN(s.h) && !Number.isNaN(s.w);
+}
+
 function randomCrop(t: T.RandomCrop, s: ImageState, plan: number[][]): ImageState | null {
+  if (!sizeKnown(s)) return null;
   // RandomCrop.forwardPil: padding and pad_if_needed folded into one pad-and-crop.
   const [th, tw] = t.size;
   const lrtb = t.padding === null ? [0, 0, 0, 0] : parsePadding(t.padding);
@@ -82,6 +92,10 @@ function randomCrop(t: T.RandomCrop, s: ImageState, plan: number[][]): ImageStat
 function centerCrop(t: T.CenterCrop, s: ImageState, plan: number[][]): ImageState | null {
   // functional.center_crop: zero padding where the crop is larger, then the central box.
   const [ch, cw] = t.size;
+  if (!sizeKnown(s)) {
+    plan.push([OP.centerCropAny, ch, cw]); // the same arithmetic, on each image's size
+    return pil(s, ch, cw);
+  }
   const l = cw > s.w ? floorDiv(cw - s.w, 2) : 0;
   const top = ch > s.h ? floorDiv(ch - s.h, 2) : 0;
   const r = cw > s.w ? floorDiv(cw - s.w + 1, 2) : 0;
@@ -94,6 +108,7 @@ function centerCrop(t: T.CenterCrop, s: ImageState, plan: number[][]): ImageStat
 
 function pad(t: T.Pad, s: ImageState, plan: number[][]): ImageState | null {
   const [l, r, top, b] = parsePadding(t.padding);
+  if (!sizeKnown(s)) return null;
   if (!nativePadOk(s.h, s.w, [l, r, top, b], t.padding_mode)) return null;
   const [h, w] = [s.h + top + b, s.w + l + r];
   plan.push([OP.padCrop, l, top, r, b, PAD_MODES[t.padding_mode], t.fill, 0, 0, h, w]);
@@ -126,6 +141,16 @@ function resize(t: T.Resize, s: ImageState, plan: number[][]): ImageState | null
   const resample = PIL_RESAMPLE[t.interpolation];
   const sizes = typeof t.size === 'number' ? [t.size] : [...t.size];
   if (resample === undefined || (t.max_size !== null && sizes.length !== 1)) return null;
+  if (!sizeKnown(s)) {
+    if (sizes.length === 2) {
+      if (sizes[0] < 1 || sizes[1] < 1) return null;
+      plan.push([OP.resize, NaN, NaN, sizes[0], sizes[1], resample]); // skipped where the size is already right
+      return pil(s, sizes[0], sizes[1]);
+    }
+    if (sizes[0] < 1 || (t.max_size !== null && t.max_size <= sizes[0])) return null;
+    plan.push([OP.resizeShortSide, sizes[0], t.max_size ?? -1, resample]);
+    return s;
+  }
   let out: [number, number];
   try {
     out = resizedOutputSize(s.h, s.w, sizes, t.max_size);
@@ -216,7 +241,7 @@ function stepFor(t: unknown): Step | null {
 
 /**
  * The plan for `transform` (null: no transform) applied to PIL-like images of `shape` (H×W or
- * H×W×C), or null when the transform cannot run natively.
+ * H×W×C; NaN for a size that varies), or null when the transform cannot run natively.
  */
 export function nativePlan(transform: unknown, shape: readonly number[]): number[][] | null {
   if (shape.length !== 2 && shape.length !== 3) return null;
@@ -226,6 +251,8 @@ export function nativePlan(transform: unknown, shape: readonly number[]): number
   if (transform === null || transform === undefined) return plan;
   const step = stepFor(transform);
   const start: ImageState = { kind: 'pil', c, h: shape[0], w: shape[1], twoD: shape.length === 2, float: false };
-  if (step === null || step(start, plan) === null) return null;
+  const end = step === null ? null : step(start, plan);
+  // Images of different sizes cannot be stacked into a batch: that error is the TS path's to raise.
+  if (end === null || !sizeKnown(end)) return null;
   return plan;
 }
