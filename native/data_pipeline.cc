@@ -39,7 +39,7 @@ constexpr napi_type_tag kPipelineTag = {0x7a3c51e08d2f4b96ULL, 0x5c19e6d2a07b83f
 // Plan op codes (lib/utils/data/_native_loader.ts PLAN): [code, args...].
 enum PlanOp : int64_t {
   kRandomCrop = 0,         // l t r b mode fill padded_h padded_w th tw: draws i then j unless sizes are equal
-  kPadCrop = 1,            // l t r b mode fill top left h w (Pad, CenterCrop)
+  kPadCrop = 1,            // l t r b mode fill top left h w (Pad)
   kFlip = 2,               // p dim
   kColorJitter = 3,        // b0 b1 c0 c1 s0 s1 h0 h1 channels (NaN: factor off)
   kRandomResizedCrop = 4,  // h w s0 s1 r0 r1 out_h out_w resample
@@ -52,7 +52,7 @@ enum PlanOp : int64_t {
   kRandomGrayscale = 11,    // p channels
   kRandomErasing = 12,      // p s0 s1 r0 r1 random value... (on a C×H×W tensor)
   kResizeShortSide = 13,    // size max_size(-1: none) resample: Resize(int) of an image of any size
-  kCenterCropAny = 14,      // h w: CenterCrop of an image of any size
+  kCenterCropAny = 14,      // h w: CenterCrop, on the image's own size
 };
 
 struct Op {

@@ -13,7 +13,7 @@
  */
 import * as torch from '../../index';
 import { nativePadOk, parsePadding } from './_hwc';
-import { PIL_RESAMPLE, pyRound, floorDiv } from './_image';
+import { PIL_RESAMPLE } from './_image';
 import { resizedOutputSize } from './functional';
 import * as T from './transforms';
 
@@ -90,19 +90,10 @@ function randomCrop(t: T.RandomCrop, s: ImageState, plan: number[][]): ImageStat
 }
 
 function centerCrop(t: T.CenterCrop, s: ImageState, plan: number[][]): ImageState | null {
-  // functional.center_crop: zero padding where the crop is larger, then the central box.
+  // functional.center_crop (zero padding where the crop is larger, then the central box), on each
+  // image's own size (data_pipeline.cc CenterCrop).
   const [ch, cw] = t.size;
-  if (!sizeKnown(s)) {
-    plan.push([OP.centerCropAny, ch, cw]); // the same arithmetic, on each image's size
-    return pil(s, ch, cw);
-  }
-  const l = cw > s.w ? floorDiv(cw - s.w, 2) : 0;
-  const top = ch > s.h ? floorDiv(ch - s.h, 2) : 0;
-  const r = cw > s.w ? floorDiv(cw - s.w + 1, 2) : 0;
-  const b = ch > s.h ? floorDiv(ch - s.h + 1, 2) : 0;
-  const [h, w] = [s.h + top + b, s.w + l + r];
-  if (ch === s.h && cw === s.w) return s;
-  plan.push([OP.padCrop, l, top, r, b, 0, 0, pyRound((h - ch) / 2), pyRound((w - cw) / 2), ch, cw]);
+  plan.push([OP.centerCropAny, ch, cw]);
   return pil(s, ch, cw);
 }
 
