@@ -5,11 +5,12 @@ on them (open + convert('RGB'), file read included). argv: folder, repeats. Prin
 import json
 import os
 import sys
-import time
 
 import numpy as np
 from PIL import Image
 from torchvision.datasets.folder import pil_loader
+
+from _timing import median_us
 
 folder, repeats = sys.argv[1], int(sys.argv[2])
 rs = np.random.RandomState(0)
@@ -34,20 +35,7 @@ for name, spec in FILES.items():
 
 
 def bench(path, budget=0.2):
-    """Median µs per call over `repeats` runs of about `budget` seconds each."""
-    t0 = time.perf_counter()
-    k = 0
-    while time.perf_counter() - t0 < budget / 5:
-        pil_loader(path)
-        k += 1
-    iters = max(1, k * 5)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            pil_loader(path)
-        times.append((time.perf_counter() - t0) / iters * 1e6)
-    return sorted(times)[len(times) // 2]
+    return median_us(pil_loader, path, budget, repeats)
 
 
 print(json.dumps({name: bench(os.path.join(folder, name)) for name in FILES}))

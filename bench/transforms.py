@@ -4,13 +4,14 @@ pixels), the same cases as bench/transforms.ts. argv: threads, repeats, then the
 written by the TS side (raw HWC uint8). Prints {"case size": µs}."""
 import json
 import sys
-import time
 
 import numpy as np
 import torch
 import torchvision.transforms as T
 from PIL import Image
 from torchvision.transforms import InterpolationMode as IM
+
+from _timing import median_us
 
 torch.set_num_threads(int(sys.argv[1]))
 repeats = int(sys.argv[2])
@@ -48,21 +49,7 @@ def tensor_cases(n):
 
 
 def bench(fn, img, budget):
-    """Median µs per call over `repeats` runs of about `budget` seconds each."""
-    t0 = time.perf_counter()
-    k = 0
-    while time.perf_counter() - t0 < budget / 5:
-        fn(img)
-        k += 1
-    iters = max(1, k * 5)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            fn(img)
-        times.append((time.perf_counter() - t0) / iters * 1e6)
-    times.sort()
-    return times[len(times) // 2]
+    return median_us(fn, img, budget, repeats)
 
 
 torch.manual_seed(0)
